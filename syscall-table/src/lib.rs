@@ -1,0 +1,126 @@
+//! Per-ABI Linux system-call tables for fast-syscall: the model, a parser and validator whose
+//! errors carry `file:line:col`, lookups by name and number, and the project's own tables
+//! (`tables/*.toml`) embedded with `include_str!` so that editing one rebuilds every dependent.
+//!
+//! ```
+//! let x86_64 = syscall_table::embedded("x86_64").unwrap();
+//! assert_eq!(x86_64.by_name("getpid").unwrap().number, 39);
+//! assert_eq!(x86_64.by_number(0).unwrap().name, "read");
+//! ```
+
+mod model;
+mod parse;
+mod write;
+
+#[cfg(feature = "embedded")]
+use std::sync::OnceLock;
+
+pub use model::{
+    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, ReturnKind, Syscall, Table,
+    VdsoSymbol,
+};
+pub use parse::{KNOWN_TARGET_ARCHES, TableError, TableErrors, parse_table};
+pub use write::to_toml;
+
+/// The project's tables as `(file name, text)`, in a fixed order.
+#[cfg(feature = "embedded")]
+pub const EMBEDDED_SOURCES: &[(&str, &str)] = &[
+    ("tables/x86_64.toml", include_str!("../../tables/x86_64.toml")),
+    ("tables/x86.toml", include_str!("../../tables/x86.toml")),
+    ("tables/x32.toml", include_str!("../../tables/x32.toml")),
+    ("tables/aarch64.toml", include_str!("../../tables/aarch64.toml")),
+    ("tables/arm.toml", include_str!("../../tables/arm.toml")),
+    ("tables/riscv64.toml", include_str!("../../tables/riscv64.toml")),
+    ("tables/riscv32.toml", include_str!("../../tables/riscv32.toml")),
+];
+
+/// Every embedded table, parsed once per process.
+#[cfg(feature = "embedded")]
+///
+/// # Panics
+/// Never for a build of this crate: a test parses every embedded table, so a broken one fails
+/// the build's tests rather than reaching users.
+pub fn embedded_tables() -> &'static [Table] {
+    static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        EMBEDDED_SOURCES
+            .iter()
+            .map(|(file, text)| match parse_table(file, text) {
+                Ok(t) => t,
+                Err(e) => panic!("embedded table is invalid (run `cargo xtask import`):\n{e}"),
+            })
+            .collect()
+    })
+}
+
+#[cfg(feature = "embedded")]
+/// The embedded table of the ABI named `abi` (`x86_64`, `x86`, `x32`, `aarch64`, `arm`,
+/// `riscv64`, `riscv32`).
+pub fn embedded(abi: &str) -> Option<&'static Table> {
+    embedded_tables().iter().find(|t| t.abi.name == abi)
+}
+
+/// The system call to use instead of `name` on ABIs that lack it (`open` → `openat`), if any.
+pub fn replacement(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "open" | "creat" => "openat",
+        "fork" | "vfork" => "clone",
+        "stat" | "lstat" | "stat64" | "lstat64" | "newstat" | "newlstat" => "statx",
+        "access" => "faccessat",
+        "mkdir" => "mkdirat",
+        "mknod" => "mknodat",
+        "rmdir" | "unlink" => "unlinkat",
+        "link" => "linkat",
+        "symlink" => "symlinkat",
+        "readlink" => "readlinkat",
+        "rename" | "renameat" => "renameat2",
+        "chmod" => "fchmodat",
+        "chown" | "lchown" => "fchownat",
+        "utime" | "utimes" | "futimesat" => "utimensat",
+        "pipe" => "pipe2",
+        "dup2" => "dup3",
+        "poll" => "ppoll",
+        "select" | "_newselect" => "pselect6",
+        "epoll_create" => "epoll_create1",
+        "epoll_wait" => "epoll_pwait",
+        "eventfd" => "eventfd2",
+        "signalfd" => "signalfd4",
+        "inotify_init" => "inotify_init1",
+        "getdents" => "getdents64",
+        "time" | "gettimeofday" => "clock_gettime",
+        "alarm" => "setitimer",
+        "pause" => "ppoll",
+        "getpgrp" => "getpgid",
+        "uselib" | "sysfs" | "ustat" => return None,
+        "mmap" => "mmap2",
+        "mmap2" => "mmap",
+        "fcntl64" => "fcntl",
+        "fcntl" => "fcntl64",
+        "llseek" | "_llseek" => "lseek",
+        "lseek" => "llseek",
+        "clock_gettime" => "clock_gettime64",
+        "clock_gettime64" => "clock_gettime",
+        "fstat" => "fstat64",
+        "fstat64" => "fstat",
+        "newfstatat" => "fstatat64",
+        "fstatat64" => "newfstatat",
+        "arch_prctl" => "prctl",
+        _ => return None,
+    })
+}
+
+/// Levenshtein distance between two ASCII-ish strings (used for "did you mean" suggestions).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,136 @@
+//! Project tasks: `cargo xtask import [--check]`, `cargo xtask codegen [--check]`.
+
+mod import;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask import [--kernel DIR] [--signatures FILE] [--vdso FILE] [--overrides FILE]
+                          [--out DIR] [--check]
+
+  import   regenerate tables/*.toml from a kernel source root laid out like
+           ../shared/kernel-tables/linux (default), signatures.tsv and vdso.tsv (default: beside
+           the kernel root) and xtask/overrides.toml. With --check, write nothing and fail when
+           the committed tables differ from what the inputs give.";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("import") => run_import(&args[1..]),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses `--flag VALUE` pairs and bare `--check`.
+struct Flags {
+    values: Vec<(String, String)>,
+    check: bool,
+}
+
+fn parse_flags(args: &[String], known: &[&str]) -> Result<Flags, String> {
+    let mut flags = Flags {
+        values: Vec::new(),
+        check: false,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--check" {
+            flags.check = true;
+        } else if known.contains(&a.as_str()) {
+            let v = it.next().ok_or_else(|| format!("{a} needs a value\n\n{USAGE}"))?;
+            flags.values.push((a.clone(), v.clone()));
+        } else {
+            return Err(format!("unknown argument `{a}`\n\n{USAGE}"));
+        }
+    }
+    Ok(flags)
+}
+
+impl Flags {
+    fn get(&self, name: &str) -> Option<PathBuf> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| PathBuf::from(v))
+    }
+}
+
+fn run_import(args: &[String]) -> Result<(), String> {
+    let flags = parse_flags(
+        args,
+        &["--kernel", "--signatures", "--vdso", "--overrides", "--out"],
+    )?;
+    let root = workspace_root();
+    let kernel = flags
+        .get("--kernel")
+        .unwrap_or_else(|| root.join("../shared/kernel-tables/linux"));
+    let beside = kernel.parent().map(Path::to_path_buf).unwrap_or_default();
+    let inputs = import::Inputs {
+        signatures: flags
+            .get("--signatures")
+            .unwrap_or_else(|| beside.join("signatures.tsv")),
+        vdso: flags.get("--vdso").unwrap_or_else(|| beside.join("vdso.tsv")),
+        overrides: flags
+            .get("--overrides")
+            .unwrap_or_else(|| root.join("xtask/overrides.toml")),
+        out: flags.get("--out").unwrap_or_else(|| root.join("tables")),
+        kernel,
+    };
+    let files = import::render(&inputs)?;
+    write_or_check(&inputs.out, &files, flags.check, "cargo xtask import")
+}
+
+/// Writes `files` into `dir`, or with `check` compares them and fails on any difference.
+fn write_or_check(
+    dir: &Path,
+    files: &[(String, String)],
+    check: bool,
+    command: &str,
+) -> Result<(), String> {
+    let mut stale = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(text.as_str()) {
+            continue;
+        }
+        if check {
+            stale.push(path.display().to_string());
+        } else {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
+    }
+    if stale.is_empty() {
+        if check {
+            println!("{command}: {} files up to date", files.len());
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "stale generated files (run `{command}`):\n  {}",
+            stale.join("\n  ")
+        ))
+    }
+}
