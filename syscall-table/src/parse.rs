@@ -231,23 +231,26 @@ fn validate_abi(cx: &mut Ctxt<'_>, raw: &Spanned<RawAbi>) -> Option<Abi> {
             Some(format!("use one of Rust's: {}", KNOWN_TARGET_ARCHES.join(", "))),
         );
     }
-    let width = |cx: &mut Ctxt<'_>, v: &Spanned<i64>, what: &str| -> u32 {
+    let width = |cx: &mut Ctxt<'_>, v: &Spanned<i64>, what: &str| -> Option<u32> {
         match *v.get_ref() {
-            32 => 32,
-            64 => 64,
+            32 => Some(32),
+            64 => Some(64),
             other => {
                 cx.error(
                     v.span(),
                     format!("{what} must be 32 or 64, not {other}"),
                     None,
                 );
-                64
+                None
             }
         }
     };
     let target_pointer_width = width(cx, &a.target_pointer_width, "target_pointer_width");
     let register_bits = width(cx, &a.register_bits, "register_bits");
-    if register_bits < target_pointer_width {
+    let both_valid = target_pointer_width.is_some() && register_bits.is_some();
+    let (target_pointer_width, register_bits) =
+        (target_pointer_width.unwrap_or(64), register_bits.unwrap_or(64));
+    if both_valid && register_bits < target_pointer_width {
         cx.error(
             a.register_bits.span(),
             "register_bits is smaller than target_pointer_width",

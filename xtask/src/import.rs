@@ -656,3 +656,52 @@ mod tests {
         assert_eq!(args[3].regs, vec![3, 4]);
     }
 }
+
+#[cfg(test)]
+mod determinism {
+    use super::*;
+
+    fn default_inputs() -> Option<Inputs> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?.to_path_buf();
+        let kt = root.join("../shared/kernel-tables");
+        if !kt.is_dir() {
+            assert!(std::env::var_os("CI").is_none(), "CI must have ../shared/kernel-tables");
+            eprintln!("skipped: {} not found", kt.display());
+            return None;
+        }
+        Some(Inputs {
+            kernel: kt.join("linux"),
+            signatures: kt.join("signatures.tsv"),
+            vdso: kt.join("vdso.tsv"),
+            overrides: root.join("xtask/overrides.toml"),
+            out: root.join("tables"),
+        })
+    }
+
+    #[test]
+    fn two_runs_give_byte_identical_tables_equal_to_the_committed_ones() {
+        let Some(inputs) = default_inputs() else { return };
+        let first = render(&inputs).unwrap();
+        let second = render(&inputs).unwrap();
+        assert_eq!(first, second);
+        for (name, text) in &first {
+            let committed = fs::read_to_string(inputs.out.join(name)).unwrap();
+            assert!(committed == *text, "tables/{name} is stale: run `cargo xtask import`");
+        }
+    }
+
+    #[test]
+    fn a_missing_prototype_is_reported_with_its_tbl_line() {
+        let Some(mut inputs) = default_inputs() else { return };
+        let dir = std::env::temp_dir().join(format!("xtask-import-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let overrides = fs::read_to_string(&inputs.overrides).unwrap();
+        // Drop the override of x86_64's sys_mmap: nothing else describes it.
+        let cut = overrides.replacen("abis = [\"x86_64\", \"x32\"]\nentry = \"sys_mmap\"", "abis = [\"none\"]\nentry = \"sys_mmap\"", 1);
+        fs::write(dir.join("overrides.toml"), cut).unwrap();
+        inputs.overrides = dir.join("overrides.toml");
+        let err = render(&inputs).unwrap_err();
+        assert!(err.contains("syscall_64.tbl:21: `mmap`: no prototype for entry point `sys_mmap`"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
