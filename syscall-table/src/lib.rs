@@ -25,13 +25,25 @@ pub use write::to_toml;
 /// The project's tables as `(file name, text)`, in a fixed order.
 #[cfg(feature = "embedded")]
 pub const EMBEDDED_SOURCES: &[(&str, &str)] = &[
-    ("tables/x86_64.toml", include_str!("../../tables/x86_64.toml")),
+    (
+        "tables/x86_64.toml",
+        include_str!("../../tables/x86_64.toml"),
+    ),
     ("tables/x86.toml", include_str!("../../tables/x86.toml")),
     ("tables/x32.toml", include_str!("../../tables/x32.toml")),
-    ("tables/aarch64.toml", include_str!("../../tables/aarch64.toml")),
+    (
+        "tables/aarch64.toml",
+        include_str!("../../tables/aarch64.toml"),
+    ),
     ("tables/arm.toml", include_str!("../../tables/arm.toml")),
-    ("tables/riscv64.toml", include_str!("../../tables/riscv64.toml")),
-    ("tables/riscv32.toml", include_str!("../../tables/riscv32.toml")),
+    (
+        "tables/riscv64.toml",
+        include_str!("../../tables/riscv64.toml"),
+    ),
+    (
+        "tables/riscv32.toml",
+        include_str!("../../tables/riscv32.toml"),
+    ),
 ];
 
 /// Every embedded table, parsed once per process.

@@ -48,7 +48,10 @@ fn check(files: &[String]) -> ExitCode {
     if problems == 0 {
         ExitCode::SUCCESS
     } else {
-        eprintln!("{problems} problem{} found", if problems == 1 { "" } else { "s" });
+        eprintln!(
+            "{problems} problem{} found",
+            if problems == 1 { "" } else { "s" }
+        );
         ExitCode::FAILURE
     }
 }

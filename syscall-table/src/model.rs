@@ -98,12 +98,30 @@ impl ArgKind {
     /// The spelling used in tables: `i16` … `u64`, `ptr_const`, `ptr_mut`.
     pub fn as_str(self) -> &'static str {
         match self {
-            ArgKind::Int { bits: 16, signed: true } => "i16",
-            ArgKind::Int { bits: 16, signed: false } => "u16",
-            ArgKind::Int { bits: 32, signed: true } => "i32",
-            ArgKind::Int { bits: 32, signed: false } => "u32",
-            ArgKind::Int { bits: 64, signed: true } => "i64",
-            ArgKind::Int { bits: 64, signed: false } => "u64",
+            ArgKind::Int {
+                bits: 16,
+                signed: true,
+            } => "i16",
+            ArgKind::Int {
+                bits: 16,
+                signed: false,
+            } => "u16",
+            ArgKind::Int {
+                bits: 32,
+                signed: true,
+            } => "i32",
+            ArgKind::Int {
+                bits: 32,
+                signed: false,
+            } => "u32",
+            ArgKind::Int {
+                bits: 64,
+                signed: true,
+            } => "i64",
+            ArgKind::Int {
+                bits: 64,
+                signed: false,
+            } => "u64",
             ArgKind::Int { .. } => "invalid",
             ArgKind::PtrConst => "ptr_const",
             ArgKind::PtrMut => "ptr_mut",
@@ -113,12 +131,30 @@ impl ArgKind {
     /// Parses the spelling of [`ArgKind::as_str`].
     pub fn parse(s: &str) -> Option<ArgKind> {
         Some(match s {
-            "i16" => ArgKind::Int { bits: 16, signed: true },
-            "u16" => ArgKind::Int { bits: 16, signed: false },
-            "i32" => ArgKind::Int { bits: 32, signed: true },
-            "u32" => ArgKind::Int { bits: 32, signed: false },
-            "i64" => ArgKind::Int { bits: 64, signed: true },
-            "u64" => ArgKind::Int { bits: 64, signed: false },
+            "i16" => ArgKind::Int {
+                bits: 16,
+                signed: true,
+            },
+            "u16" => ArgKind::Int {
+                bits: 16,
+                signed: false,
+            },
+            "i32" => ArgKind::Int {
+                bits: 32,
+                signed: true,
+            },
+            "u32" => ArgKind::Int {
+                bits: 32,
+                signed: false,
+            },
+            "i64" => ArgKind::Int {
+                bits: 64,
+                signed: true,
+            },
+            "u64" => ArgKind::Int {
+                bits: 64,
+                signed: false,
+            },
             "ptr_const" => ArgKind::PtrConst,
             "ptr_mut" => ArgKind::PtrMut,
             _ => return None,

@@ -118,8 +118,21 @@ struct RawVdso {
 
 /// The Rust `target_arch` values a table may name.
 pub const KNOWN_TARGET_ARCHES: &[&str] = &[
-    "x86", "x86_64", "arm", "aarch64", "riscv32", "riscv64", "mips", "mips64", "powerpc",
-    "powerpc64", "s390x", "loongarch64", "sparc64", "m68k", "csky",
+    "x86",
+    "x86_64",
+    "arm",
+    "aarch64",
+    "riscv32",
+    "riscv64",
+    "mips",
+    "mips64",
+    "powerpc",
+    "powerpc64",
+    "s390x",
+    "loongarch64",
+    "sparc64",
+    "m68k",
+    "csky",
 ];
 
 /// Collects errors against one source text (the serde_derive `Ctxt` idea: report all at once).
@@ -196,7 +209,9 @@ pub fn parse_table(file: &str, text: &str) -> Result<Table, TableErrors> {
             let (line, _) = cx.at(first.clone());
             cx.error(
                 sc.number.span(),
-                format!("duplicate syscall number {number}: `{other}` (line {line}) already has it"),
+                format!(
+                    "duplicate syscall number {number}: `{other}` (line {line}) already has it"
+                ),
                 Some("two system calls cannot share a number within one ABI".into()),
             );
         } else {
@@ -228,7 +243,10 @@ fn validate_abi(cx: &mut Ctxt<'_>, raw: &Spanned<RawAbi>) -> Option<Abi> {
         cx.error(
             a.target_arch.span(),
             format!("unknown target_arch `{target_arch}`"),
-            Some(format!("use one of Rust's: {}", KNOWN_TARGET_ARCHES.join(", "))),
+            Some(format!(
+                "use one of Rust's: {}",
+                KNOWN_TARGET_ARCHES.join(", ")
+            )),
         );
     }
     let width = |cx: &mut Ctxt<'_>, v: &Spanned<i64>, what: &str| -> Option<u32> {
@@ -248,8 +266,10 @@ fn validate_abi(cx: &mut Ctxt<'_>, raw: &Spanned<RawAbi>) -> Option<Abi> {
     let target_pointer_width = width(cx, &a.target_pointer_width, "target_pointer_width");
     let register_bits = width(cx, &a.register_bits, "register_bits");
     let both_valid = target_pointer_width.is_some() && register_bits.is_some();
-    let (target_pointer_width, register_bits) =
-        (target_pointer_width.unwrap_or(64), register_bits.unwrap_or(64));
+    let (target_pointer_width, register_bits) = (
+        target_pointer_width.unwrap_or(64),
+        register_bits.unwrap_or(64),
+    );
     if both_valid && register_bits < target_pointer_width {
         cx.error(
             a.register_bits.span(),
@@ -418,7 +438,10 @@ fn validate_syscall(cx: &mut Ctxt<'_>, abi: Option<&Abi>, sc: &RawSyscall) -> Op
                 "`{name}` is flagged noreturn but returns `{}`",
                 sc.ret.get_ref()
             ),
-            Some("a no-return system call still returns `long` on failure; set ret = \"long\"".into()),
+            Some(
+                "a no-return system call still returns `long` on failure; set ret = \"long\""
+                    .into(),
+            ),
         );
     }
     let needs_unsafe = sc.needs_unsafe.as_ref().is_some_and(|n| *n.get_ref());
@@ -474,7 +497,10 @@ fn validate_syscall(cx: &mut Ctxt<'_>, abi: Option<&Abi>, sc: &RawSyscall) -> Op
         if !is_identifier(raw.symbol.get_ref()) {
             cx.error(
                 raw.symbol.span(),
-                format!("vDSO symbol `{}` is not an identifier", raw.symbol.get_ref()),
+                format!(
+                    "vDSO symbol `{}` is not an identifier",
+                    raw.symbol.get_ref()
+                ),
                 None,
             );
         }
@@ -577,7 +603,10 @@ fn validate_arg(
             if regs[1] != regs[0] + 1 {
                 cx.error(
                     raw.regs.span(),
-                    format!("register pair {:?} of `{syscall}` is not two consecutive registers", regs),
+                    format!(
+                        "register pair {:?} of `{syscall}` is not two consecutive registers",
+                        regs
+                    ),
                     None,
                 );
             } else if abi.pair_alignment == PairAlignment::Even && regs[0] % 2 != 0 {

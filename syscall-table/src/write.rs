@@ -51,7 +51,11 @@ pub fn to_toml(table: &Table, header: &str) -> String {
     let _ = writeln!(out, "target_pointer_width = {}", a.target_pointer_width);
     let _ = writeln!(out, "register_bits = {}", a.register_bits);
     let _ = writeln!(out, "kernel = {}", quote(&a.kernel));
-    let _ = writeln!(out, "tags = {}", quoted_list(a.tags.iter().map(String::as_str)));
+    let _ = writeln!(
+        out,
+        "tags = {}",
+        quoted_list(a.tags.iter().map(String::as_str))
+    );
     let _ = writeln!(out, "number_min = {}", number(a.number_min));
     let _ = writeln!(out, "number_max = {}", number(a.number_max));
     let _ = writeln!(out, "pair_alignment = {}", quote(a.pair_alignment.as_str()));
@@ -60,7 +64,11 @@ pub fn to_toml(table: &Table, header: &str) -> String {
         "mechanisms = {}",
         quoted_list(a.mechanisms.iter().map(|m| m.as_str()))
     );
-    let _ = writeln!(out, "default_mechanism = {}", quote(a.default_mechanism.as_str()));
+    let _ = writeln!(
+        out,
+        "default_mechanism = {}",
+        quote(a.default_mechanism.as_str())
+    );
     for s in &table.syscalls {
         out.push('\n');
         write_syscall(&mut out, s, &number);

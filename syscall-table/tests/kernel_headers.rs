@@ -23,22 +23,69 @@ struct HeaderSet {
 }
 
 const SETS: &[HeaderSet] = &[
-    HeaderSet { abi: "x86_64", include: "asm/unistd.h", dir: "/usr/include/x86_64-linux-gnu", flags: &[], always: true },
-    HeaderSet { abi: "x86", include: "asm/unistd.h", dir: "/usr/include/x86_64-linux-gnu", flags: &["-m32"], always: true },
-    HeaderSet { abi: "x32", include: "asm/unistd.h", dir: "/usr/include/x86_64-linux-gnu", flags: &["-mx32"], always: true },
-    HeaderSet { abi: "aarch64", include: "asm/unistd.h", dir: "/usr/aarch64-linux-gnu/include", flags: &[], always: false },
+    HeaderSet {
+        abi: "x86_64",
+        include: "asm/unistd.h",
+        dir: "/usr/include/x86_64-linux-gnu",
+        flags: &[],
+        always: true,
+    },
+    HeaderSet {
+        abi: "x86",
+        include: "asm/unistd.h",
+        dir: "/usr/include/x86_64-linux-gnu",
+        flags: &["-m32"],
+        always: true,
+    },
+    HeaderSet {
+        abi: "x32",
+        include: "asm/unistd.h",
+        dir: "/usr/include/x86_64-linux-gnu",
+        flags: &["-mx32"],
+        always: true,
+    },
+    HeaderSet {
+        abi: "aarch64",
+        include: "asm/unistd.h",
+        dir: "/usr/aarch64-linux-gnu/include",
+        flags: &[],
+        always: false,
+    },
     // The arm header chooses EABI or OABI numbers by the compiler's __ARM_EABI__.
-    HeaderSet { abi: "arm", include: "asm/unistd.h", dir: "/usr/arm-linux-gnueabihf/include", flags: &["-m32", "-D__ARM_EABI__"], always: false },
-    HeaderSet { abi: "riscv64", include: "asm/unistd.h", dir: "/usr/riscv64-linux-gnu/include", flags: &[], always: false },
+    HeaderSet {
+        abi: "arm",
+        include: "asm/unistd.h",
+        dir: "/usr/arm-linux-gnueabihf/include",
+        flags: &["-m32", "-D__ARM_EABI__"],
+        always: false,
+    },
+    HeaderSet {
+        abi: "riscv64",
+        include: "asm/unistd.h",
+        dir: "/usr/riscv64-linux-gnu/include",
+        flags: &[],
+        always: false,
+    },
     // riscv32 has no Debian package; the riscv64 headers in ILP32 mode give its generic numbers.
-    HeaderSet { abi: "riscv32", include: "asm/unistd.h", dir: "/usr/riscv64-linux-gnu/include", flags: &["-m32"], always: false },
+    HeaderSet {
+        abi: "riscv32",
+        include: "asm/unistd.h",
+        dir: "/usr/riscv64-linux-gnu/include",
+        flags: &["-m32"],
+        always: false,
+    },
 ];
 
 /// `#define NAME VALUE` lines of the preprocessed header.
 fn macros(set: &HeaderSet) -> HashMap<String, String> {
     let mut cmd = Command::new("gcc");
-    cmd.args(["-E", "-dM", "-nostdinc", "-x", "c"]).args(set.flags).arg("-I").arg(set.dir);
-    cmd.arg("-").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+    cmd.args(["-E", "-dM", "-nostdinc", "-x", "c"])
+        .args(set.flags)
+        .arg("-I")
+        .arg(set.dir);
+    cmd.arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("gcc runs");
     use std::io::Write;
     writeln!(child.stdin.take().unwrap(), "#include <{}>", set.include).unwrap();
@@ -59,7 +106,11 @@ fn macros(set: &HeaderSet) -> HashMap<String, String> {
 fn eval(expr: &str, defs: &HashMap<String, String>, depth: u32) -> Option<u64> {
     assert!(depth < 20, "macro recursion in `{expr}`");
     let e = expr.trim();
-    let e = e.strip_prefix('(').and_then(|x| x.strip_suffix(')')).unwrap_or(e).trim();
+    let e = e
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(e)
+        .trim();
     if let Some((a, b)) = e.split_once('+') {
         return Some(eval(a, defs, depth + 1)? + eval(b, defs, depth + 1)?);
     }
@@ -86,7 +137,10 @@ fn table_numbers_equal_debian_kernel_headers() {
                 set.dir,
                 set.include
             );
-            report.push(format!("{}: SKIPPED ({}/{} not installed)", set.abi, set.dir, set.include));
+            report.push(format!(
+                "{}: SKIPPED ({}/{} not installed)",
+                set.abi, set.dir, set.include
+            ));
             continue;
         }
         let table = syscall_table::embedded(set.abi).unwrap();
@@ -94,7 +148,9 @@ fn table_numbers_equal_debian_kernel_headers() {
         let mut checked = 0;
         let mut mismatches = Vec::new();
         for (name, value) in &defs {
-            let Some(sys) = name.strip_prefix("__NR_") else { continue };
+            let Some(sys) = name.strip_prefix("__NR_") else {
+                continue;
+            };
             // Not system calls: the count, the bases, and the generic header's helpers.
             if matches!(sys, "syscalls" | "arch_specific_syscall" | "SYSCALL_MASK")
                 || sys.starts_with("SYSCALL_BASE")
@@ -122,8 +178,17 @@ fn table_numbers_equal_debian_kernel_headers() {
         }
         mismatches.sort();
         total_mismatches += mismatches.len();
-        report.push(format!("{}: {checked} header numbers checked, {} mismatches {:?}", set.abi, mismatches.len(), mismatches));
-        assert!(checked > 250, "{}: only {checked} numbers found in the header", set.abi);
+        report.push(format!(
+            "{}: {checked} header numbers checked, {} mismatches {:?}",
+            set.abi,
+            mismatches.len(),
+            mismatches
+        ));
+        assert!(
+            checked > 250,
+            "{}: only {checked} numbers found in the header",
+            set.abi
+        );
     }
     println!("{}", report.join("\n"));
     assert_eq!(total_mismatches, 0, "\n{}", report.join("\n"));

@@ -4,11 +4,21 @@ use syscall_table::{ArgKind, Mechanism, embedded, embedded_tables};
 
 #[test]
 fn every_abi_has_every_row_of_the_kernel_table() {
-    let counts: Vec<(&str, usize)> =
-        embedded_tables().iter().map(|t| (t.abi.name.as_str(), t.syscalls.len())).collect();
+    let counts: Vec<(&str, usize)> = embedded_tables()
+        .iter()
+        .map(|t| (t.abi.name.as_str(), t.syscalls.len()))
+        .collect();
     assert_eq!(
         counts,
-        [("x86_64", 385), ("x86", 461), ("x32", 374), ("aarch64", 327), ("arm", 424), ("riscv64", 328), ("riscv32", 318)]
+        [
+            ("x86_64", 385),
+            ("x86", 461),
+            ("x32", 374),
+            ("aarch64", 327),
+            ("arm", 424),
+            ("riscv64", 328),
+            ("riscv32", 318)
+        ]
     );
 }
 
@@ -17,7 +27,10 @@ fn x32_numbers_carry_the_x32_bit() {
     let x32 = embedded("x32").unwrap();
     assert!(x32.syscalls.iter().all(|s| s.number & 0x4000_0000 != 0));
     assert_eq!(x32.by_name("read").unwrap().number, 0x4000_0000);
-    assert_eq!(x32.by_name("rt_sigaction").unwrap().number, 0x4000_0000 + 512);
+    assert_eq!(
+        x32.by_name("rt_sigaction").unwrap().number,
+        0x4000_0000 + 512
+    );
     assert_eq!(x32.abi.target_pointer_width, 32);
     assert_eq!(x32.abi.register_bits, 64);
 }
@@ -30,9 +43,21 @@ fn signatures_are_joined_on_the_entry_point() {
     assert_eq!(uname.args[0].c_type, "struct new_utsname __user *");
     let x86 = embedded("x86").unwrap();
     // i386 `uname` is the old struct; `olduname` the older one.
-    assert_eq!(x86.by_name("uname").unwrap().args[0].c_type, "struct new_utsname __user *");
-    assert_eq!(x86.by_name("oldolduname").unwrap().args[0].c_type, "struct oldold_utsname __user *");
-    assert_eq!(x86.by_name("lchown").unwrap().args[1].kind, ArgKind::Int { bits: 16, signed: false });
+    assert_eq!(
+        x86.by_name("uname").unwrap().args[0].c_type,
+        "struct new_utsname __user *"
+    );
+    assert_eq!(
+        x86.by_name("oldolduname").unwrap().args[0].c_type,
+        "struct oldold_utsname __user *"
+    );
+    assert_eq!(
+        x86.by_name("lchown").unwrap().args[1].kind,
+        ArgKind::Int {
+            bits: 16,
+            signed: false
+        }
+    );
 }
 
 #[test]
@@ -49,21 +74,46 @@ fn arch_specific_entries_come_from_the_overrides() {
 #[test]
 fn sixty_four_bit_arguments_are_register_pairs_on_32_bit_abis() {
     let regs = |abi: &str, name: &str| -> Vec<Vec<u8>> {
-        embedded(abi).unwrap().by_name(name).unwrap().args.iter().map(|a| a.regs.clone()).collect()
+        embedded(abi)
+            .unwrap()
+            .by_name(name)
+            .unwrap()
+            .args
+            .iter()
+            .map(|a| a.regs.clone())
+            .collect()
     };
     // i386: consecutive pairs, low word first.
-    assert_eq!(regs("x86", "pread64"), [vec![0], vec![1], vec![2], vec![3, 4]]);
-    assert_eq!(regs("x86", "fallocate"), [vec![0], vec![1], vec![2, 3], vec![4, 5]]);
+    assert_eq!(
+        regs("x86", "pread64"),
+        [vec![0], vec![1], vec![2], vec![3, 4]]
+    );
+    assert_eq!(
+        regs("x86", "fallocate"),
+        [vec![0], vec![1], vec![2, 3], vec![4, 5]]
+    );
     assert_eq!(regs("x86", "ftruncate64"), [vec![0], vec![1, 2]]);
     // Arm EABI: pairs start at an even register, leaving a hole.
-    assert_eq!(regs("arm", "pread64"), [vec![0], vec![1], vec![2], vec![4, 5]]);
+    assert_eq!(
+        regs("arm", "pread64"),
+        [vec![0], vec![1], vec![2], vec![4, 5]]
+    );
     assert_eq!(regs("arm", "ftruncate64"), [vec![0], vec![2, 3]]);
-    assert_eq!(regs("arm", "arm_fadvise64_64"), [vec![0], vec![1], vec![2, 3], vec![4, 5]]);
+    assert_eq!(
+        regs("arm", "arm_fadvise64_64"),
+        [vec![0], vec![1], vec![2, 3], vec![4, 5]]
+    );
     // riscv32: no alignment.
-    assert_eq!(regs("riscv32", "pread64"), [vec![0], vec![1], vec![2], vec![3, 4]]);
+    assert_eq!(
+        regs("riscv32", "pread64"),
+        [vec![0], vec![1], vec![2], vec![3, 4]]
+    );
     // 64-bit registers never split, x32 included.
     assert_eq!(regs("x32", "pread64"), [vec![0], vec![1], vec![2], vec![3]]);
-    assert_eq!(regs("x86_64", "pread64"), [vec![0], vec![1], vec![2], vec![3]]);
+    assert_eq!(
+        regs("x86_64", "pread64"),
+        [vec![0], vec![1], vec![2], vec![3]]
+    );
 }
 
 #[test]
@@ -87,23 +137,55 @@ fn flags_and_vdso_symbols() {
         assert!(!t.by_name("getpid").unwrap().noreturn);
         assert!(t.by_name("munmap").unwrap().requires_unsafe());
         assert!(!t.by_name("getpid").unwrap().requires_unsafe());
-        assert!(t.by_name("read").unwrap().requires_unsafe(), "pointer argument");
+        assert!(
+            t.by_name("read").unwrap().requires_unsafe(),
+            "pointer argument"
+        );
     }
     let x = embedded("x86_64").unwrap();
     let cg = x.by_name("clock_gettime").unwrap();
     assert_eq!(cg.vdso.as_ref().unwrap().symbol, "__vdso_clock_gettime");
     assert_eq!(cg.vdso.as_ref().unwrap().version, "LINUX_2.6");
-    assert!(x.by_name("getrandom").unwrap().vdso.is_none(), "vgetrandom is not a drop-in");
+    assert!(
+        x.by_name("getrandom").unwrap().vdso.is_none(),
+        "vgetrandom is not a drop-in"
+    );
     let i386 = embedded("x86").unwrap();
-    assert_eq!(i386.by_name("clock_gettime64").unwrap().vdso.as_ref().unwrap().symbol, "__vdso_clock_gettime64");
-    assert!(i386.by_name("rt_sigreturn").unwrap().vdso.is_none(), "trampolines are not calls");
-    assert_eq!(embedded("aarch64").unwrap().by_name("clock_gettime").unwrap().vdso.as_ref().unwrap().symbol, "__kernel_clock_gettime");
+    assert_eq!(
+        i386.by_name("clock_gettime64")
+            .unwrap()
+            .vdso
+            .as_ref()
+            .unwrap()
+            .symbol,
+        "__vdso_clock_gettime64"
+    );
+    assert!(
+        i386.by_name("rt_sigreturn").unwrap().vdso.is_none(),
+        "trampolines are not calls"
+    );
+    assert_eq!(
+        embedded("aarch64")
+            .unwrap()
+            .by_name("clock_gettime")
+            .unwrap()
+            .vdso
+            .as_ref()
+            .unwrap()
+            .symbol,
+        "__kernel_clock_gettime"
+    );
     assert!(!embedded("riscv32").unwrap().abi.has(Mechanism::Vdso));
 }
 
 #[test]
 fn mechanisms_per_abi() {
-    let m = |abi: &str| (embedded(abi).unwrap().abi.mechanisms.clone(), embedded(abi).unwrap().abi.default_mechanism);
+    let m = |abi: &str| {
+        (
+            embedded(abi).unwrap().abi.mechanisms.clone(),
+            embedded(abi).unwrap().abi.default_mechanism,
+        )
+    };
     use Mechanism::*;
     assert_eq!(m("x86_64"), (vec![Syscall, Int80, Vdso], Syscall));
     assert_eq!(m("x86"), (vec![Sysenter, Int80, Vdso], Sysenter));
@@ -132,7 +214,11 @@ fn lookups_by_name_and_number_and_suggestions() {
 fn rendering_a_table_gives_back_the_same_text() {
     for (file, text) in syscall_table::EMBEDDED_SOURCES {
         let table = syscall_table::parse_table(file, text).unwrap();
-        let header: String = text.lines().take_while(|l| !l.starts_with("[abi]")).map(|l| format!("{l}\n")).collect();
+        let header: String = text
+            .lines()
+            .take_while(|l| !l.starts_with("[abi]"))
+            .map(|l| format!("{l}\n"))
+            .collect();
         assert_eq!(&syscall_table::to_toml(&table, &header), text, "{file}");
     }
 }

@@ -73,17 +73,26 @@ fn with(from: &str, to: &str) -> String {
 
 /// Parses `text`, expects exactly one error and returns it.
 fn one_error(text: &str) -> TableError {
-    let errors = parse_table("t.toml", text).expect_err("table should be rejected").0;
+    let errors = parse_table("t.toml", text)
+        .expect_err("table should be rejected")
+        .0;
     assert_eq!(errors.len(), 1, "expected one error, got {errors:#?}");
     errors.into_iter().next().unwrap()
 }
 
 fn assert_error(e: &TableError, line: usize, col: usize, fragment: &str) {
     assert_eq!(e.file, "t.toml");
-    assert!(e.message.contains(fragment), "message `{}` lacks `{fragment}`", e.message);
+    assert!(
+        e.message.contains(fragment),
+        "message `{}` lacks `{fragment}`",
+        e.message
+    );
     assert_eq!((e.line, e.col), (line, col), "wrong location for: {e}");
     let shown = e.to_string();
-    assert!(shown.starts_with(&format!("t.toml:{line}:{col}: error: ")), "{shown}");
+    assert!(
+        shown.starts_with(&format!("t.toml:{line}:{col}: error: ")),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -122,7 +131,12 @@ fn rejects_an_unknown_header_field() {
 #[test]
 fn rejects_a_duplicate_name() {
     let e = one_error(&with("name = \"pread64\"", "name = \"read\""));
-    assert_error(&e, 26, 8, "duplicate syscall name `read` (first defined at line 15)");
+    assert_error(
+        &e,
+        26,
+        8,
+        "duplicate syscall name `read` (first defined at line 15)",
+    );
 }
 
 #[test]
@@ -134,12 +148,28 @@ fn rejects_a_duplicate_number() {
 #[test]
 fn rejects_more_than_six_arguments() {
     let seven = "args = [{ name = \"a\", type = \"int\", kind = \"i32\", regs = [0] }, { name = \"b\", type = \"int\", kind = \"i32\", regs = [1] }, { name = \"c\", type = \"int\", kind = \"i32\", regs = [2] }, { name = \"d\", type = \"int\", kind = \"i32\", regs = [3] }, { name = \"e\", type = \"int\", kind = \"i32\", regs = [4] }, { name = \"f\", type = \"int\", kind = \"i32\", regs = [5] }, { name = \"g\", type = \"int\", kind = \"i32\", regs = [6] }]";
-    let errors = parse_table("t.toml", &with("args = [{ name = \"error_code\", type = \"int\", kind = \"i32\", regs = [0] }]", seven))
-        .unwrap_err()
-        .0;
-    assert!(errors[0].message.contains("has 7 arguments; Linux passes at most 6"), "{errors:?}");
+    let errors = parse_table(
+        "t.toml",
+        &with(
+            "args = [{ name = \"error_code\", type = \"int\", kind = \"i32\", regs = [0] }]",
+            seven,
+        ),
+    )
+    .unwrap_err()
+    .0;
+    assert!(
+        errors[0]
+            .message
+            .contains("has 7 arguments; Linux passes at most 6"),
+        "{errors:?}"
+    );
     assert_eq!((errors[0].line, errors[0].col), (53, 8));
-    assert!(errors[1].message.contains("register 6 of `exit` is out of range"), "{errors:?}");
+    assert!(
+        errors[1]
+            .message
+            .contains("register 6 of `exit` is out of range"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -172,7 +202,12 @@ fn rejects_an_unknown_kind() {
 #[test]
 fn rejects_a_number_outside_the_range() {
     let e = one_error(&with("number = 263", "number = 5000"));
-    assert_error(&e, 39, 10, "number 5000 of `clock_gettime` is outside the test32 range 0x0..=0x3ff");
+    assert_error(
+        &e,
+        39,
+        10,
+        "number 5000 of `clock_gettime` is outside the test32 range 0x0..=0x3ff",
+    );
 }
 
 #[test]
@@ -183,40 +218,70 @@ fn rejects_a_negative_number() {
 
 #[test]
 fn rejects_a_vdso_symbol_on_an_abi_without_vdso() {
-    let e = one_error(&with("mechanisms = [\"svc\", \"vdso\"]", "mechanisms = [\"svc\"]"));
-    assert_error(&e, 46, 19, "names vDSO symbol `__vdso_clock_gettime` but the test32 ABI has no vDSO");
+    let e = one_error(&with(
+        "mechanisms = [\"svc\", \"vdso\"]",
+        "mechanisms = [\"svc\"]",
+    ));
+    assert_error(
+        &e,
+        46,
+        19,
+        "names vDSO symbol `__vdso_clock_gettime` but the test32 ABI has no vDSO",
+    );
 }
 
 #[test]
 fn rejects_noreturn_with_a_non_long_return() {
     let text = with("noreturn = true", "noreturn = true\n");
-    let text = text.replacen("entry = \"sys_exit\"\nret = \"long\"", "entry = \"sys_exit\"\nret = \"void\"", 1);
+    let text = text.replacen(
+        "entry = \"sys_exit\"\nret = \"long\"",
+        "entry = \"sys_exit\"\nret = \"void\"",
+        1,
+    );
     let e = one_error(&text);
     assert_error(&e, 54, 12, "`exit` is flagged noreturn but returns `void`");
 }
 
 #[test]
 fn rejects_an_unknown_return_kind() {
-    let text = BASE.replacen("entry = \"sys_exit\"\nret = \"long\"", "entry = \"sys_exit\"\nret = \"int\"", 1);
+    let text = BASE.replacen(
+        "entry = \"sys_exit\"\nret = \"long\"",
+        "entry = \"sys_exit\"\nret = \"int\"",
+        1,
+    );
     let e = one_error(&text);
     assert_error(&e, 52, 7, "unknown return kind `int`");
 }
 
 #[test]
 fn rejects_an_unknown_mechanism() {
-    let e = one_error(&with("mechanisms = [\"svc\", \"vdso\"]", "mechanisms = [\"svc\", \"vdso\", \"sysret\"]"));
+    let e = one_error(&with(
+        "mechanisms = [\"svc\", \"vdso\"]",
+        "mechanisms = [\"svc\", \"vdso\", \"sysret\"]",
+    ));
     assert_error(&e, 11, 30, "unknown mechanism `sysret`");
 }
 
 #[test]
 fn rejects_a_default_mechanism_not_offered() {
-    let e = one_error(&with("default_mechanism = \"svc\"", "default_mechanism = \"ecall\""));
-    assert_error(&e, 12, 21, "default_mechanism `ecall` is not in `mechanisms`");
+    let e = one_error(&with(
+        "default_mechanism = \"svc\"",
+        "default_mechanism = \"ecall\"",
+    ));
+    assert_error(
+        &e,
+        12,
+        21,
+        "default_mechanism `ecall` is not in `mechanisms`",
+    );
 }
 
 #[test]
 fn rejects_vdso_as_the_default_mechanism() {
-    let e = one_error(&with("default_mechanism = \"svc\"", "default_mechanism = \"vdso\""));
+    let e = one_error(&with(
+        "default_mechanism = \"svc\"",
+        "default_mechanism = \"vdso\"",
+    ));
     assert_error(&e, 12, 21, "default_mechanism cannot be `vdso`");
 }
 
@@ -228,7 +293,10 @@ fn rejects_an_unknown_target_arch() {
 
 #[test]
 fn rejects_a_bad_pointer_width() {
-    let e = one_error(&with("target_pointer_width = 32", "target_pointer_width = 16"));
+    let e = one_error(&with(
+        "target_pointer_width = 32",
+        "target_pointer_width = 16",
+    ));
     assert_error(&e, 4, 24, "target_pointer_width must be 32 or 64, not 16");
 }
 
@@ -236,7 +304,11 @@ fn rejects_a_bad_pointer_width() {
 fn rejects_registers_narrower_than_pointers() {
     let text = with("target_pointer_width = 32", "target_pointer_width = 64");
     let errors = parse_table("t.toml", &text).unwrap_err().0;
-    assert!(errors[0].message.contains("register_bits is smaller than target_pointer_width"));
+    assert!(
+        errors[0]
+            .message
+            .contains("register_bits is smaller than target_pointer_width")
+    );
     assert_eq!((errors[0].line, errors[0].col), (5, 17));
 }
 
@@ -248,7 +320,10 @@ fn rejects_an_inverted_number_range() {
 
 #[test]
 fn rejects_an_unknown_pair_alignment() {
-    let e = one_error(&with("pair_alignment = \"even\"", "pair_alignment = \"odd\""));
+    let e = one_error(&with(
+        "pair_alignment = \"even\"",
+        "pair_alignment = \"odd\"",
+    ));
     assert_error(&e, 10, 18, "unknown pair_alignment `odd`");
 }
 
@@ -258,7 +333,12 @@ fn rejects_a_64_bit_argument_in_one_32_bit_register() {
         "  { name = \"pos\", type = \"loff_t\", kind = \"i64\", regs = [4, 5] },",
         "  { name = \"pos\", type = \"loff_t\", kind = \"i64\", regs = [4] },",
     ));
-    assert_error(&e, 34, 57, "argument `pos` of `pread64` (i64) needs 2 registers on test32");
+    assert_error(
+        &e,
+        34,
+        57,
+        "argument `pos` of `pread64` (i64) needs 2 registers on test32",
+    );
 }
 
 #[test]
@@ -267,7 +347,12 @@ fn rejects_a_pair_at_an_odd_register_on_arm() {
         "  { name = \"pos\", type = \"loff_t\", kind = \"i64\", regs = [4, 5] },",
         "  { name = \"pos\", type = \"loff_t\", kind = \"i64\", regs = [3, 4] },",
     ));
-    assert_error(&e, 34, 57, "starts at an odd register; test32 aligns 64-bit arguments to an even pair");
+    assert_error(
+        &e,
+        34,
+        57,
+        "starts at an odd register; test32 aligns 64-bit arguments to an even pair",
+    );
 }
 
 #[test]
@@ -291,7 +376,12 @@ fn rejects_a_duplicate_argument_name() {
 #[test]
 fn rejects_a_name_that_is_not_an_identifier() {
     let e = one_error(&with("name = \"read\"", "name = \"read it\""));
-    assert_error(&e, 15, 8, "syscall name `read it` is not a lowercase identifier");
+    assert_error(
+        &e,
+        15,
+        8,
+        "syscall name `read it` is not a lowercase identifier",
+    );
 }
 
 #[test]
@@ -306,7 +396,12 @@ fn rejects_an_empty_c_type() {
 #[test]
 fn rejects_a_vdso_symbol_without_a_kernel_entry() {
     let e = one_error(&with("entry = \"sys_clock_gettime32\"", ""));
-    assert_error(&e, 46, 19, "has a vDSO symbol but no kernel entry to fall back to");
+    assert_error(
+        &e,
+        46,
+        19,
+        "has a vDSO symbol but no kernel entry to fall back to",
+    );
 }
 
 #[test]
@@ -320,7 +415,8 @@ fn rejects_an_empty_vdso_version() {
 
 #[test]
 fn reports_every_problem_at_once() {
-    let text = with("number = 180", "number = 3").replace("kind = \"ptr_mut\"", "kind = \"pointer\"");
+    let text =
+        with("number = 180", "number = 3").replace("kind = \"ptr_mut\"", "kind = \"pointer\"");
     let errors = parse_table("t.toml", &text).unwrap_err().0;
     assert_eq!(errors.len(), 4, "{errors:#?}"); // the duplicate number + 3 unknown kinds
 }

@@ -33,8 +33,12 @@ struct AbiSpec {
     default_mechanism: Mechanism,
     /// The `arch` column of vdso.tsv, if this ABI has a vDSO.
     vdso_arch: Option<&'static str>,
-    /// Width of the kernel's `long` for the entry points this ABI calls.
+    /// Width of the kernel's `long` for the entry points this ABI calls (`BITS_PER_LONG`;
+    /// also `off_t` and `aio_context_t`, which are `__kernel_long_t`-based).
     long_bits: u8,
+    /// Width of user space's C `long`, `unsigned long` and `size_t`: on x32 these are 32 bits,
+    /// passed zero- or sign-extended in 64-bit registers, while the kernel reads 64.
+    c_long_bits: u8,
 }
 
 const X32_SYSCALL_BIT: u32 = 0x4000_0000;
@@ -56,6 +60,7 @@ const ABIS: &[AbiSpec] = &[
         default_mechanism: Mechanism::Syscall,
         vdso_arch: Some("x86_64"),
         long_bits: 64,
+        c_long_bits: 64,
     },
     AbiSpec {
         name: "x86",
@@ -71,6 +76,7 @@ const ABIS: &[AbiSpec] = &[
         default_mechanism: Mechanism::Sysenter,
         vdso_arch: Some("i386"),
         long_bits: 32,
+        c_long_bits: 32,
     },
     AbiSpec {
         name: "x32",
@@ -86,6 +92,7 @@ const ABIS: &[AbiSpec] = &[
         default_mechanism: Mechanism::Syscall,
         vdso_arch: Some("x32"),
         long_bits: 64,
+        c_long_bits: 32,
     },
     AbiSpec {
         name: "aarch64",
@@ -101,6 +108,7 @@ const ABIS: &[AbiSpec] = &[
         default_mechanism: Mechanism::Svc,
         vdso_arch: Some("aarch64"),
         long_bits: 64,
+        c_long_bits: 64,
     },
     AbiSpec {
         name: "arm",
@@ -116,6 +124,7 @@ const ABIS: &[AbiSpec] = &[
         default_mechanism: Mechanism::Svc,
         vdso_arch: Some("arm"),
         long_bits: 32,
+        c_long_bits: 32,
     },
     AbiSpec {
         name: "riscv64",
@@ -131,6 +140,7 @@ const ABIS: &[AbiSpec] = &[
         default_mechanism: Mechanism::Ecall,
         vdso_arch: Some("riscv64"),
         long_bits: 64,
+        c_long_bits: 64,
     },
     AbiSpec {
         name: "riscv32",
@@ -146,6 +156,7 @@ const ABIS: &[AbiSpec] = &[
         default_mechanism: Mechanism::Ecall,
         vdso_arch: None,
         long_bits: 32,
+        c_long_bits: 32,
     },
 ];
 
@@ -293,7 +304,8 @@ fn build(
             Some(entry) => {
                 let proto = prototype(spec, entry, overrides, signatures, &config)
                     .map_err(|e| format!("{location}: `{}`: {e}", row.name))?;
-                assign_registers(spec, &proto).map_err(|e| format!("{location}: `{}`: {e}", row.name))?
+                assign_registers(spec, &proto)
+                    .map_err(|e| format!("{location}: `{}`: {e}", row.name))?
             }
         };
         let vdso_symbol = spec.vdso_arch.and_then(|arch| {
@@ -301,7 +313,8 @@ fn build(
                 .find(|v| v.arch == arch && v.syscall == row.name && serves_the_call(v))
         });
         if let Some(v) = vdso_symbol {
-            let nr = parse_number(&v.nr).ok_or_else(|| format!("vdso.tsv: bad number `{}`", v.nr))?;
+            let nr =
+                parse_number(&v.nr).ok_or_else(|| format!("vdso.tsv: bad number `{}`", v.nr))?;
             if nr != row.number + spec.number_bias {
                 return Err(format!(
                     "vdso.tsv: {} {} says number {nr}, the table says {}",
@@ -346,7 +359,9 @@ fn build(
 /// trampolines (only the kernel jumps there) and `getrandom` (the vgetrandom ABI takes extra
 /// opaque-state arguments).
 fn serves_the_call(v: &VdsoRow) -> bool {
-    v.syscall != "-" && !v.note.contains("trampoline") && !v.note.contains("vgetrandom")
+    v.syscall != "-"
+        && !v.note.contains("trampoline")
+        && !v.note.contains("vgetrandom")
         && !v.note.contains("NOT in the stored")
 }
 
@@ -369,7 +384,9 @@ fn prototype(
     let key = entry
         .strip_prefix("compat_sys_")
         .or_else(|| entry.strip_prefix("sys_"))
-        .ok_or_else(|| format!("entry point `{entry}` has neither `sys_` nor `compat_sys_` prefix"))?;
+        .ok_or_else(|| {
+            format!("entry point `{entry}` has neither `sys_` nor `compat_sys_` prefix")
+        })?;
     let variants = signatures.get(key).ok_or_else(|| {
         format!("no prototype for entry point `{entry}` in signatures.tsv; add an [[entry]] to xtask/overrides.toml")
     })?;
@@ -405,8 +422,12 @@ fn prototype(
             }
             Ok(args)
         }
-        [] => Err(format!("no #ifdef variant of `{key}` holds for this ABI's [config]")),
-        _ => Err(format!("several #ifdef variants of `{key}` hold for this ABI's [config]")),
+        [] => Err(format!(
+            "no #ifdef variant of `{key}` holds for this ABI's [config]"
+        )),
+        _ => Err(format!(
+            "several #ifdef variants of `{key}` hold for this ABI's [config]"
+        )),
     }
 }
 
@@ -429,11 +450,17 @@ fn eval_cond(cond: &str, config: &[String], long_bits: u8) -> Result<bool, Strin
     if let Some(inner) = cond.strip_prefix('!') {
         return Ok(!eval_cond(inner, config, long_bits)?);
     }
-    if let Some(inner) = cond.strip_prefix("defined(").and_then(|c| c.strip_suffix(')')) {
+    if let Some(inner) = cond
+        .strip_prefix("defined(")
+        .and_then(|c| c.strip_suffix(')'))
+    {
         return eval_cond(inner, config, long_bits);
     }
     if let Some(n) = cond.strip_prefix("BITS_PER_LONG ==") {
-        let n: u8 = n.trim().parse().map_err(|_| format!("bad condition `{cond}`"))?;
+        let n: u8 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad condition `{cond}`"))?;
         return Ok(n == long_bits);
     }
     if cond.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -463,18 +490,21 @@ fn split_args(args: &str) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-/// The normalized kind of a C parameter type on an ABI whose `long` has `long_bits` bits.
-fn kind_of(c_type: &str, long_bits: u8) -> Result<ArgKind, String> {
+/// The normalized kind of a C parameter type on an ABI whose kernel `long` has `long_bits` bits
+/// and whose user-space C `long` has `c_long_bits`.
+fn kind_of(c_type: &str, long_bits: u8, c_long_bits: u8) -> Result<ArgKind, String> {
     let int = |bits: u8, signed: bool| Ok(ArgKind::Int { bits, signed });
     // Typedefs of pointers: the capability header/data and a signal handler's address.
     const POINTER_TYPEDEFS: &[&str] = &["cap_user_header_t", "cap_user_data_t", "__sighandler_t"];
     let bare = c_type.trim_start_matches("const ").trim();
     if c_type.contains('*') || POINTER_TYPEDEFS.contains(&bare) {
-        return Ok(if c_type.starts_with("const ") || bare == "__sighandler_t" {
-            ArgKind::PtrConst
-        } else {
-            ArgKind::PtrMut
-        });
+        return Ok(
+            if c_type.starts_with("const ") || bare == "__sighandler_t" {
+                ArgKind::PtrConst
+            } else {
+                ArgKind::PtrMut
+            },
+        );
     }
     if bare.starts_with("enum ") {
         return int(32, true);
@@ -482,17 +512,18 @@ fn kind_of(c_type: &str, long_bits: u8) -> Result<ArgKind, String> {
     match bare {
         "int" | "pid_t" | "clockid_t" | "timer_t" | "mqd_t" | "key_t" | "__s32" | "s32"
         | "key_serial_t" | "rwf_t" => int(32, true),
-        "unsigned int" | "unsigned" | "u32" | "__u32" | "uint32_t" | "uid_t" | "gid_t" | "qid_t" => {
-            int(32, false)
-        }
+        "unsigned int" | "unsigned" | "u32" | "__u32" | "uint32_t" | "uid_t" | "gid_t"
+        | "qid_t" => int(32, false),
         "umode_t" | "old_uid_t" | "old_gid_t" => int(16, false),
-        "long" | "off_t" => int(long_bits, true),
-        "unsigned long" | "size_t" | "aio_context_t" | "old_sigset_t" | "uintptr_t" => {
-            int(long_bits, false)
-        }
+        "long" => int(c_long_bits, true),
+        "unsigned long" | "size_t" | "old_sigset_t" | "uintptr_t" => int(c_long_bits, false),
+        "off_t" => int(long_bits, true),
+        "aio_context_t" => int(long_bits, false),
         "loff_t" | "long long" | "s64" | "__s64" => int(64, true),
         "u64" | "__u64" | "unsigned long long" => int(64, false),
-        _ => Err(format!("unknown C type `{c_type}`: add it to kind_of in xtask/src/import.rs")),
+        _ => Err(format!(
+            "unknown C type `{c_type}`: add it to kind_of in xtask/src/import.rs"
+        )),
     }
 }
 
@@ -502,7 +533,7 @@ fn assign_registers(spec: &AbiSpec, proto: &[(String, String)]) -> Result<Vec<Ar
     let mut next = 0u8;
     let mut args = Vec::new();
     for (name, c_type) in proto {
-        let kind = kind_of(c_type, spec.long_bits)?;
+        let kind = kind_of(c_type, spec.long_bits, spec.c_long_bits)?;
         let regs = if kind.bits(spec.pointer_width) > spec.register_bits {
             if spec.pair_alignment == PairAlignment::Even && next % 2 == 1 {
                 next += 1;
@@ -521,7 +552,9 @@ fn assign_registers(spec: &AbiSpec, proto: &[(String, String)]) -> Result<Vec<Ar
         });
     }
     if usize::from(next) > MAX_ARG_REGS {
-        return Err(format!("needs {next} argument registers; Linux passes at most {MAX_ARG_REGS}"));
+        return Err(format!(
+            "needs {next} argument registers; Linux passes at most {MAX_ARG_REGS}"
+        ));
     }
     Ok(args)
 }
@@ -544,7 +577,10 @@ fn read_tbl(path: &Path) -> Result<Vec<TblRow>, String> {
         }
         let cols: Vec<&str> = line.split_whitespace().collect();
         if cols.len() < 3 {
-            return Err(format!("{}:{line_no}: expected `<number> <abi> <name> …`", path.display()));
+            return Err(format!(
+                "{}:{line_no}: expected `<number> <abi> <name> …`",
+                path.display()
+            ));
         }
         let number = cols[0]
             .parse()
@@ -589,7 +625,11 @@ fn read_signatures(path: &Path) -> Result<HashMap<String, Vec<Signature>>, Strin
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() < 4 {
-            return Err(format!("{}:{}: expected 5 tab-separated columns", path.display(), i + 1));
+            return Err(format!(
+                "{}:{}: expected 5 tab-separated columns",
+                path.display(),
+                i + 1
+            ));
         }
         map.entry(cols[0].to_string()).or_default().push(Signature {
             args: cols[2].to_string(),
@@ -608,7 +648,11 @@ fn read_vdso(path: &Path) -> Result<Vec<VdsoRow>, String> {
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() < 6 {
-            return Err(format!("{}:{}: expected 7 tab-separated columns", path.display(), i + 1));
+            return Err(format!(
+                "{}:{}: expected 7 tab-separated columns",
+                path.display(),
+                i + 1
+            ));
         }
         rows.push(VdsoRow {
             arch: cols[0].to_string(),
@@ -630,7 +674,14 @@ mod tests {
     fn conditions_follow_the_config() {
         let cfg = vec!["CONFIG_CLONE_BACKWARDS".to_string()];
         assert!(eval_cond("CONFIG_CLONE_BACKWARDS", &cfg, 32).unwrap());
-        assert!(!eval_cond("NOT(CONFIG_CLONE_BACKWARDS) && CONFIG_CLONE_BACKWARDS3", &cfg, 32).unwrap());
+        assert!(
+            !eval_cond(
+                "NOT(CONFIG_CLONE_BACKWARDS) && CONFIG_CLONE_BACKWARDS3",
+                &cfg,
+                32
+            )
+            .unwrap()
+        );
         assert!(eval_cond("BITS_PER_LONG == 32", &cfg, 32).unwrap());
         assert!(!eval_cond("BITS_PER_LONG == 32", &cfg, 64).unwrap());
         assert!(eval_cond("defined(X) || defined(CONFIG_CLONE_BACKWARDS)", &cfg, 64).unwrap());
@@ -640,7 +691,13 @@ mod tests {
     #[test]
     fn arguments_split_into_type_and_name() {
         let a = split_args("struct iocb __user * __user *_arg3, unsigned long x").unwrap();
-        assert_eq!(a[0], ("_arg3".to_string(), "struct iocb __user * __user *".to_string()));
+        assert_eq!(
+            a[0],
+            (
+                "_arg3".to_string(),
+                "struct iocb __user * __user *".to_string()
+            )
+        );
         assert_eq!(a[1], ("x".to_string(), "unsigned long".to_string()));
         assert!(split_args("").unwrap().is_empty());
     }
@@ -648,7 +705,8 @@ mod tests {
     #[test]
     fn arm_aligns_64_bit_pairs_to_even_registers() {
         let arm = ABIS.iter().find(|a| a.name == "arm").unwrap();
-        let proto = split_args("unsigned int fd, char __user *buf, size_t count, loff_t pos").unwrap();
+        let proto =
+            split_args("unsigned int fd, char __user *buf, size_t count, loff_t pos").unwrap();
         let args = assign_registers(arm, &proto).unwrap();
         assert_eq!(args[3].regs, vec![4, 5]);
         let x86 = ABIS.iter().find(|a| a.name == "x86").unwrap();
@@ -662,10 +720,15 @@ mod determinism {
     use super::*;
 
     fn default_inputs() -> Option<Inputs> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?.to_path_buf();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()?
+            .to_path_buf();
         let kt = root.join("../shared/kernel-tables");
         if !kt.is_dir() {
-            assert!(std::env::var_os("CI").is_none(), "CI must have ../shared/kernel-tables");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have ../shared/kernel-tables"
+            );
             eprintln!("skipped: {} not found", kt.display());
             return None;
         }
@@ -680,28 +743,42 @@ mod determinism {
 
     #[test]
     fn two_runs_give_byte_identical_tables_equal_to_the_committed_ones() {
-        let Some(inputs) = default_inputs() else { return };
+        let Some(inputs) = default_inputs() else {
+            return;
+        };
         let first = render(&inputs).unwrap();
         let second = render(&inputs).unwrap();
         assert_eq!(first, second);
         for (name, text) in &first {
             let committed = fs::read_to_string(inputs.out.join(name)).unwrap();
-            assert!(committed == *text, "tables/{name} is stale: run `cargo xtask import`");
+            assert!(
+                committed == *text,
+                "tables/{name} is stale: run `cargo xtask import`"
+            );
         }
     }
 
     #[test]
     fn a_missing_prototype_is_reported_with_its_tbl_line() {
-        let Some(mut inputs) = default_inputs() else { return };
+        let Some(mut inputs) = default_inputs() else {
+            return;
+        };
         let dir = std::env::temp_dir().join(format!("xtask-import-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let overrides = fs::read_to_string(&inputs.overrides).unwrap();
         // Drop the override of x86_64's sys_mmap: nothing else describes it.
-        let cut = overrides.replacen("abis = [\"x86_64\", \"x32\"]\nentry = \"sys_mmap\"", "abis = [\"none\"]\nentry = \"sys_mmap\"", 1);
+        let cut = overrides.replacen(
+            "abis = [\"x86_64\", \"x32\"]\nentry = \"sys_mmap\"",
+            "abis = [\"none\"]\nentry = \"sys_mmap\"",
+            1,
+        );
         fs::write(dir.join("overrides.toml"), cut).unwrap();
         inputs.overrides = dir.join("overrides.toml");
         let err = render(&inputs).unwrap_err();
-        assert!(err.contains("syscall_64.tbl:21: `mmap`: no prototype for entry point `sys_mmap`"), "{err}");
+        assert!(
+            err.contains("syscall_64.tbl:21: `mmap`: no prototype for entry point `sys_mmap`"),
+            "{err}"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }

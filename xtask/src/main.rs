@@ -56,7 +56,9 @@ fn parse_flags(args: &[String], known: &[&str]) -> Result<Flags, String> {
         if a == "--check" {
             flags.check = true;
         } else if known.contains(&a.as_str()) {
-            let v = it.next().ok_or_else(|| format!("{a} needs a value\n\n{USAGE}"))?;
+            let v = it
+                .next()
+                .ok_or_else(|| format!("{a} needs a value\n\n{USAGE}"))?;
             flags.values.push((a.clone(), v.clone()));
         } else {
             return Err(format!("unknown argument `{a}`\n\n{USAGE}"));
@@ -89,7 +91,9 @@ fn run_import(args: &[String]) -> Result<(), String> {
         signatures: flags
             .get("--signatures")
             .unwrap_or_else(|| beside.join("signatures.tsv")),
-        vdso: flags.get("--vdso").unwrap_or_else(|| beside.join("vdso.tsv")),
+        vdso: flags
+            .get("--vdso")
+            .unwrap_or_else(|| beside.join("vdso.tsv")),
         overrides: flags
             .get("--overrides")
             .unwrap_or_else(|| root.join("xtask/overrides.toml")),

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite needs (idempotent; run as root, as CI does).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+pkgs=(gcc-12-multilib libc6-dev-i386 libc6-dev-x32
+      linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  # A foreign-architecture index may fail to download; the amd64 lists still load.
+  apt-get update -qq || true
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
