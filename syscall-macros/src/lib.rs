@@ -1,1 +1,20 @@
-//! placeholder
+//! `#[fast_syscall]`: a function declaration checked against the kernel's system-call tables at
+//! compile time and expanded into an inline-assembly stub for every supported ABI.
+//!
+//! Use it through `syscall-rt`, which re-exports it and holds the primitives the expansion
+//! calls; see that crate's documentation for the contract. The macro works in three stages, each
+//! in its own module: [`ast`] parses the declaration, [`valid`] checks it against one ABI's
+//! table, [`expand`] emits one `#[cfg]`-gated function per table. Every problem becomes a
+//! `compile_error!` spanned on the user's tokens; the macro never panics on user input.
+
+mod ast;
+mod expand;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// Declares a system call; see `syscall_rt::fast_syscall` for the documentation.
+#[proc_macro_attribute]
+pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::fast_syscall(args.into(), input.into()).into()
+}

@@ -1,1 +1,278 @@
-//! Shared helpers of the fast-syscall tests.
+//! System calls declared with `#[fast_syscall]` for the runtime tests, through every mechanism
+//! of the target. The declarations compile for every supported ABI; where an ABI names a call
+//! differently (`mmap2` on 32-bit ABIs), a `#[cfg]` picks the declaration.
+
+#![allow(missing_docs)] // the names are the kernel's; see each system call's man page
+
+use syscall_rt::{Errno, fast_syscall};
+
+/// `struct timespec` with 64-bit time (`__kernel_timespec`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timespec {
+    pub tv_sec: i64,
+    pub tv_nsec: i64,
+}
+
+/// `struct __kernel_old_timeval` (the kernel's `long` fields).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timeval {
+    pub tv_sec: isize,
+    pub tv_usec: isize,
+}
+
+/// The prefix of `struct statx` the tests read (the kernel writes 256 bytes).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Statx {
+    pub mask: u32,
+    pub blksize: u32,
+    pub attributes: u64,
+    pub nlink: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub mode: u16,
+    pub pad: u16,
+    pub ino: u64,
+    pub size: u64,
+    pub rest: [u64; 26],
+}
+
+impl Default for Statx {
+    fn default() -> Statx {
+        // SAFETY: all-zero is a valid Statx (integers only).
+        unsafe { core::mem::zeroed() }
+    }
+}
+
+/// `struct new_utsname`: six 65-byte fields.
+#[repr(C)]
+pub struct Utsname {
+    pub fields: [[u8; 65]; 6],
+}
+
+// ---------------------------------------------------------------- default mechanism
+
+#[fast_syscall]
+pub fn getpid() -> i32;
+#[fast_syscall]
+pub fn getppid() -> i32;
+#[fast_syscall]
+pub fn gettid() -> i32;
+#[fast_syscall]
+pub fn getuid() -> u32;
+#[fast_syscall]
+pub fn geteuid() -> u32;
+#[fast_syscall]
+pub fn getgid() -> u32;
+#[fast_syscall]
+pub fn getegid() -> u32;
+#[fast_syscall]
+pub fn getpgid(pid: i32) -> Result<i32, Errno>;
+#[fast_syscall]
+pub fn getsid(pid: i32) -> Result<i32, Errno>;
+#[fast_syscall]
+pub fn umask(mask: u32) -> u32;
+#[fast_syscall]
+pub fn sched_yield() -> Result<(), Errno>;
+#[fast_syscall]
+pub fn kill(pid: i32, sig: i32) -> Result<(), Errno>;
+#[fast_syscall]
+pub fn getpriority(which: i32, who: i32) -> Result<isize, Errno>;
+#[fast_syscall]
+pub fn close(fd: i32) -> Result<(), Errno>;
+#[fast_syscall]
+pub fn dup(fd: u32) -> Result<i32, Errno>;
+#[fast_syscall]
+pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
+#[fast_syscall]
+pub fn fsync(fd: u32) -> Result<(), Errno>;
+#[fast_syscall]
+pub fn ftruncate(fd: u32, length: usize) -> Result<(), Errno>;
+#[fast_syscall]
+pub fn lseek(fd: u32, offset: isize, whence: u32) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn uname(name: *mut Utsname) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn pipe2(fds: *mut i32, flags: i32) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn read(fd: u32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn pwrite64(fd: u32, buf: *const u8, count: usize, pos: i64) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn openat(dfd: i32, path: *const u8, flags: i32, mode: u16) -> Result<i32, Errno>;
+#[fast_syscall]
+pub unsafe fn unlinkat(dfd: i32, path: *const u8, flags: i32) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn mkdirat(dfd: i32, path: *const u8, mode: u16) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn statx(
+    dfd: i32,
+    path: *const u8,
+    flags: u32,
+    mask: u32,
+    buf: *mut Statx,
+) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn getcwd(buf: *mut u8, size: usize) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn munmap(addr: usize, len: usize) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn mprotect(start: usize, len: usize, prot: usize) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn getrandom(buf: *mut u8, count: usize, flags: u32) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn nanosleep(rqtp: *const Timespec, rmtp: *mut Timespec) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn clock_getres(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
+#[fast_syscall]
+pub unsafe fn prctl(
+    option: i32,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
+#[fast_syscall]
+pub unsafe fn pselect6(
+    n: i32,
+    inp: *mut u8,
+    outp: *mut u8,
+    exp: *mut u8,
+    tsp: *mut Timespec,
+    sig: *mut u8,
+) -> Result<usize, Errno>;
+#[fast_syscall]
+pub fn exit_group(code: i32) -> !;
+#[fast_syscall]
+pub fn exit(code: i32) -> !;
+
+/// `mmap` (6 arguments): byte offsets on 64-bit ABIs, page offsets (`mmap2`) on 32-bit ones.
+#[cfg(target_pointer_width = "64")]
+#[fast_syscall]
+pub unsafe fn mmap(
+    addr: usize,
+    len: usize,
+    prot: usize,
+    flags: usize,
+    fd: usize,
+    off: usize,
+) -> Result<usize, Errno>;
+#[cfg(target_pointer_width = "32")]
+#[fast_syscall(name = "mmap2")]
+pub unsafe fn mmap(
+    addr: usize,
+    len: usize,
+    prot: usize,
+    flags: usize,
+    fd: usize,
+    off: usize,
+) -> Result<usize, Errno>;
+
+/// `clock_gettime` with 64-bit time: the vDSO by default.
+#[cfg(target_pointer_width = "64")]
+#[fast_syscall]
+pub unsafe fn clock_gettime(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
+#[cfg(target_pointer_width = "32")]
+#[fast_syscall(name = "clock_gettime64")]
+pub unsafe fn clock_gettime(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
+
+/// `clock_gettime` through the kernel entry (no vDSO).
+#[cfg(all(target_pointer_width = "64", target_arch = "x86_64"))]
+#[fast_syscall(name = "clock_gettime", via = "syscall")]
+pub unsafe fn clock_gettime_kernel(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
+#[cfg(target_arch = "x86")]
+#[fast_syscall(name = "clock_gettime64", via = "sysenter")]
+pub unsafe fn clock_gettime_kernel(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
+
+/// `gettimeofday`: the vDSO by default.
+#[fast_syscall]
+pub unsafe fn gettimeofday(tv: *mut Timeval, tz: *mut u8) -> Result<(), Errno>;
+
+// ---------------------------------------------------------------- every mechanism of the target
+
+/// x86_64: the legacy gate with the i386 numbers, integer arguments only.
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+pub mod int80 {
+    use syscall_rt::{Errno, fast_syscall};
+
+    #[fast_syscall(name = "getpid", via = "int80")]
+    pub fn getpid() -> i32;
+    #[fast_syscall(name = "getppid", via = "int80")]
+    pub fn getppid() -> i32;
+    #[fast_syscall(name = "umask", via = "int80")]
+    pub fn umask(mask: u32) -> u32;
+    #[fast_syscall(name = "kill", via = "int80")]
+    pub fn kill(pid: i32, sig: i32) -> Result<(), Errno>;
+    #[fast_syscall(name = "fcntl64", via = "int80")]
+    pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> Result<u32, Errno>;
+    #[fast_syscall(name = "dup3", via = "int80")]
+    pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
+    #[fast_syscall(name = "close", via = "int80")]
+    pub fn close(fd: u32) -> Result<(), Errno>;
+    #[fast_syscall(name = "tee", via = "int80")]
+    pub fn tee(fdin: i32, fdout: i32, len: u32, flags: u32) -> Result<u32, Errno>;
+    #[fast_syscall(name = "prctl", via = "int80")]
+    pub unsafe fn prctl(option: i32, a2: u32, a3: u32, a4: u32, a5: u32) -> Result<u32, Errno>;
+    #[fast_syscall(name = "mmap2", via = "int80")]
+    pub unsafe fn mmap2(
+        addr: u32,
+        len: u32,
+        prot: u32,
+        flags: u32,
+        fd: u32,
+        pgoff: u32,
+    ) -> Result<u32, Errno>;
+    #[fast_syscall(name = "exit_group", via = "int80")]
+    pub fn exit_group(code: i32) -> !;
+}
+
+/// i686: the same calls through `int 0x80` (the default is `sysenter`).
+#[cfg(target_arch = "x86")]
+pub mod int80 {
+    use super::{Timespec, Utsname};
+    use syscall_rt::{Errno, fast_syscall};
+
+    #[fast_syscall(name = "getpid", via = "int80")]
+    pub fn getpid() -> i32;
+    #[fast_syscall(name = "getppid", via = "int80")]
+    pub fn getppid() -> i32;
+    #[fast_syscall(name = "umask", via = "int80")]
+    pub fn umask(mask: u32) -> u32;
+    #[fast_syscall(name = "kill", via = "int80")]
+    pub fn kill(pid: i32, sig: i32) -> Result<(), Errno>;
+    #[fast_syscall(name = "fcntl64", via = "int80")]
+    pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> Result<u32, Errno>;
+    #[fast_syscall(name = "dup3", via = "int80")]
+    pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
+    #[fast_syscall(name = "close", via = "int80")]
+    pub fn close(fd: u32) -> Result<(), Errno>;
+    #[fast_syscall(name = "tee", via = "int80")]
+    pub fn tee(fdin: i32, fdout: i32, len: u32, flags: u32) -> Result<u32, Errno>;
+    #[fast_syscall(name = "prctl", via = "int80")]
+    pub unsafe fn prctl(option: i32, a2: u32, a3: u32, a4: u32, a5: u32) -> Result<u32, Errno>;
+    #[fast_syscall(name = "mmap2", via = "int80")]
+    pub unsafe fn mmap2(
+        addr: u32,
+        len: u32,
+        prot: u32,
+        flags: u32,
+        fd: u32,
+        pgoff: u32,
+    ) -> Result<u32, Errno>;
+    #[fast_syscall(name = "exit_group", via = "int80")]
+    pub fn exit_group(code: i32) -> !;
+    #[fast_syscall(name = "uname", via = "int80")]
+    pub unsafe fn uname(name: *mut Utsname) -> Result<(), Errno>;
+    #[fast_syscall(name = "pread64", via = "int80")]
+    pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
+    #[fast_syscall(name = "clock_gettime64", via = "int80")]
+    pub unsafe fn clock_gettime(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
+}

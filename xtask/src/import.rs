@@ -181,6 +181,14 @@ struct Overrides {
     flags: Flags,
     entry: Vec<EntryOverride>,
     names: Vec<NamesOverride>,
+    readonly: Vec<ReadonlyOverride>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReadonlyOverride {
+    prototype: String,
+    params: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -304,8 +312,11 @@ fn build(
             Some(entry) => {
                 let proto = prototype(spec, entry, overrides, signatures, &config)
                     .map_err(|e| format!("{location}: `{}`: {e}", row.name))?;
-                assign_registers(spec, &proto)
-                    .map_err(|e| format!("{location}: `{}`: {e}", row.name))?
+                let mut args = assign_registers(spec, &proto)
+                    .map_err(|e| format!("{location}: `{}`: {e}", row.name))?;
+                mark_readonly(entry, &mut args, overrides)
+                    .map_err(|e| format!("{location}: `{}`: {e}", row.name))?;
+                args
             }
         };
         let vdso_symbol = spec.vdso_arch.and_then(|arch| {
@@ -353,6 +364,28 @@ fn build(
         default_mechanism: spec.default_mechanism,
     };
     Ok(Table::new(abi, syscalls))
+}
+
+/// Applies `[[readonly]]`: pointers the kernel only reads although the prototype lacks `const`.
+fn mark_readonly(entry: &str, args: &mut [Arg], overrides: &Overrides) -> Result<(), String> {
+    let key = entry
+        .strip_prefix("compat_sys_")
+        .or_else(|| entry.strip_prefix("sys_"))
+        .unwrap_or(entry);
+    for ro in overrides.readonly.iter().filter(|r| r.prototype == key) {
+        for param in &ro.params {
+            let arg = args.iter_mut().find(|a| &a.name == param).ok_or_else(|| {
+                format!("overrides: [[readonly]] `{key}` has no parameter `{param}`")
+            })?;
+            if arg.kind != ArgKind::PtrMut {
+                return Err(format!(
+                    "overrides: [[readonly]] `{key}.{param}` is not a mutable pointer"
+                ));
+            }
+            arg.kind = ArgKind::PtrConst;
+        }
+    }
+    Ok(())
 }
 
 /// vDSO functions that are drop-in replacements for their system call. Excluded: signal-return

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds and tests the workspace for other targets with Debian's Rust 1.85 (the MSRV), on a
+# Debian 12 amd64 machine, as root. Installs what it needs (idempotent).
+#
+#   bash scripts/cross.sh TARGET...      TARGET: i686 aarch64 armv7 riscv64 x32
+#
+# i686 runs natively (the kernel's IA32 emulation); aarch64, armv7 and riscv64 under
+# qemu-user; x32 only builds (this kernel has CONFIG_X86_X32_ABI off). Debian ships prebuilt
+# std rlibs for i386, arm64 and armhf; riscv64 and x32 build std from Debian's rust-web-src.
+# Facts and pitfalls: ../shared/cross/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+V=1.85.0+dfsg3-1~deb12u3
+PKGS=(rustc-web cargo-web libstd-rust-web-dev rust-web-src)
+export DEBIAN_FRONTEND=noninteractive
+t0=$SECONDS
+stamp() { echo "[cross $((SECONDS - t0))s] $*"; }
+
+have() { [ "$(dpkg-query -W -f='${Version}' "$1" 2>/dev/null)" = "$2" ]; }
+
+# 1. Debian's compiler (never the rustup one: the prebuilt std must match it exactly).
+need=()
+for p in "${PKGS[@]}"; do have "$p" "$V" || need+=("$p=$V"); done
+for p in gcc-12-multilib libc6-dev-i386 libc6-dev-x32 qemu-user \
+         gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross \
+         gcc-riscv64-linux-gnu libc6-dev-riscv64-cross; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq || true   # a broken foreign index must not stop the amd64 lists
+  apt-get install -y -qq --no-install-recommends --allow-downgrades --allow-change-held-packages "${need[@]}" >/dev/null
+fi
+apt-mark hold "${PKGS[@]}" >/dev/null
+stamp "Debian rustc $V"
+
+# 2. Prebuilt std for i386/arm64/armhf, from bookworm main through a private apt state (the
+#    foreign security indexes fail to download; see ../shared/cross/README.md, pitfall 1).
+std_need=()
+for ta in i686-unknown-linux-gnu:i386 aarch64-unknown-linux-gnu:arm64 armv7-unknown-linux-gnueabihf:armhf; do
+  [ "$(cat "/usr/lib/rustlib/${ta%%:*}/.debian-version" 2>/dev/null)" = "$V" ] || std_need+=("libstd-rust-web-dev:${ta##*:}=$V")
+done
+if [ ${#std_need[@]} -gt 0 ]; then
+  A=/var/tmp/fast-syscall-apt; rm -rf "$A/debs"; mkdir -p "$A/lists/partial" "$A/archives/partial" "$A/debs"
+  echo 'deb [arch=i386,arm64,armhf] http://deb.debian.org/debian bookworm main' > "$A/sources.list"
+  APTO=(-o "Dir::Etc::SourceList=$A/sources.list" -o Dir::Etc::SourceParts=- -o "Dir::State::Lists=$A/lists"
+        -o "Dir::Cache::Archives=$A/archives" -o APT::Sandbox::User=root
+        -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false)
+  apt-get "${APTO[@]}" update -qq
+  (cd "$A/debs" && apt-get "${APTO[@]}" download -qq "${std_need[@]}")
+  for deb in "$A"/debs/libstd-rust-web-dev_*.deb; do
+    triple=$(dpkg-deb -c "$deb" | grep -o 'rustlib/[^/]*-linux-[^/]*/lib/$' | cut -d/ -f2)
+    rm -rf "/usr/lib/rustlib/$triple"
+    dpkg-deb -x "$deb" /
+    echo "$V" > "/usr/lib/rustlib/$triple/.debian-version"
+  done
+  stamp "prebuilt std: ${std_need[*]}"
+fi
+
+# 3. Environment: Debian's cargo must find Debian's rustc (rustup's comes first in PATH).
+export PATH=/usr/bin:$PATH
+unset RUSTUP_TOOLCHAIN RUSTC RUSTDOC RUSTC_WRAPPER RUSTFLAGS
+export CARGO_TARGET_DIR="$PWD/target/debian"
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER=arm-linux-gnueabihf-gcc
+export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER="qemu-arm -L /usr/arm-linux-gnueabihf"
+export CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_LINKER=riscv64-linux-gnu-gcc
+export CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_RUNNER="qemu-riscv64 -L /usr/riscv64-linux-gnu"
+
+# Only the runtime crates run on the target: the proc macro, trybuild and the table tools are
+# host-side (and tested there).
+TEST_ARGS=(-p syscall-rt -p syscall-tests)
+run() { local s=$SECONDS; echo "=== $*"; "$@"; stamp "ok ($((SECONDS - s))s): $*"; }
+for t in "$@"; do
+  case $t in
+    i686)
+      run cargo test "${TEST_ARGS[@]}" --target i686-unknown-linux-gnu
+      run cargo test "${TEST_ARGS[@]}" --target i686-unknown-linux-gnu --release
+      # Frame pointers forced on: ebp is then never free, the 6-argument stubs must cope.
+      CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C force-frame-pointers=yes" \
+        run cargo test "${TEST_ARGS[@]}" --target i686-unknown-linux-gnu --release --target-dir target/debian-fp
+      ;;
+    aarch64) run cargo test "${TEST_ARGS[@]}" --target aarch64-unknown-linux-gnu ;;
+    armv7) run cargo test "${TEST_ARGS[@]}" --target armv7-unknown-linux-gnueabihf ;;
+    riscv64) RUSTC_BOOTSTRAP=1 run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target riscv64gc-unknown-linux-gnu ;;
+    x32) RUSTC_BOOTSTRAP=1 run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target x86_64-unknown-linux-gnux32 --no-run ;;
+    *) echo "unknown target $t (i686 aarch64 armv7 riscv64 x32)" >&2; exit 2 ;;
+  esac
+done
+stamp "done: $*"
