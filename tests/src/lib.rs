@@ -14,6 +14,15 @@ pub struct Timespec {
     pub tv_nsec: i64,
 }
 
+/// `struct timespec` with the kernel's `long` fields (`__kernel_timespec` on 64-bit ABIs,
+/// `old_timespec32` on 32-bit ones): what `nanosleep` takes everywhere.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LongTimespec {
+    pub tv_sec: isize,
+    pub tv_nsec: isize,
+}
+
 /// `struct __kernel_old_timeval` (the kernel's `long` fields).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -127,8 +136,13 @@ pub unsafe fn mprotect(start: usize, len: usize, prot: usize) -> Result<(), Errn
 #[fast_syscall]
 pub unsafe fn getrandom(buf: *mut u8, count: usize, flags: u32) -> Result<usize, Errno>;
 #[fast_syscall]
-pub unsafe fn nanosleep(rqtp: *const Timespec, rmtp: *mut Timespec) -> Result<(), Errno>;
+pub unsafe fn nanosleep(rqtp: *const LongTimespec, rmtp: *mut LongTimespec) -> Result<(), Errno>;
+/// `clock_getres` with 64-bit time.
+#[cfg(target_pointer_width = "64")]
 #[fast_syscall]
+pub unsafe fn clock_getres(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
+#[cfg(target_pointer_width = "32")]
+#[fast_syscall(name = "clock_getres_time64")]
 pub unsafe fn clock_getres(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
 #[fast_syscall]
 pub unsafe fn prctl(
@@ -139,7 +153,7 @@ pub unsafe fn prctl(
     a5: usize,
 ) -> Result<usize, Errno>;
 #[fast_syscall]
-pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
+pub fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
 #[fast_syscall]
 pub unsafe fn pselect6(
     n: i32,
