@@ -219,7 +219,7 @@ pub fn parse_decl(options: Options, input: TokenStream) -> syn::Result<Decl> {
             }
         }
     }
-    let (ret, ret_span) = match parse_return(&sig.output) {
+    let (ret, ret_span) = match parse_return(&sig.output, sig.paren_token.span.close()) {
         Ok(r) => r,
         Err(e) => {
             errors.push(e);
@@ -302,11 +302,11 @@ const RETURN_HELP: &str = "supported return types: `isize`, `usize`, `i64`, `u64
     `exit`/`exit_group`";
 
 /// Classifies the return type.
-fn parse_return(output: &ReturnType) -> syn::Result<(RetShape, Span)> {
+fn parse_return(output: &ReturnType, after_args: Span) -> syn::Result<(RetShape, Span)> {
     let ty = match output {
         ReturnType::Default => {
             return Err(syn::Error::new(
-                output.span(),
+                after_args,
                 format!("declare a return type; {RETURN_HELP}"),
             ));
         }

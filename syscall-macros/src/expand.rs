@@ -11,14 +11,20 @@ use crate::valid::{self, Plan};
 
 /// The whole attribute: parse, validate per table, expand.
 pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
-    let decl = match ast::parse_options(args).and_then(|o| ast::parse_decl(o, input)) {
+    let decl = match ast::parse_options(args).and_then(|o| ast::parse_decl(o, input.clone())) {
         Ok(decl) => decl,
-        Err(e) => return e.to_compile_error(),
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(lenient_fallback(input));
+            return out;
+        }
     };
     let tables = syscall_table::embedded_tables();
     let name = decl.syscall_name();
     if tables.iter().all(|t| t.by_name(&name).is_none()) {
-        return unknown_everywhere(&decl, &name, tables);
+        let mut out = unknown_everywhere(&decl, &name, tables);
+        out.extend(fallback(&decl, &quote! { all() }));
+        return out;
     }
     let mut out = TokenStream::new();
     let mut cfgs = Vec::new();
@@ -118,6 +124,29 @@ fn fallback(decl: &Decl, cfg: &TokenStream) -> TokenStream {
         #[allow(unused_variables, clippy::diverging_sub_expression)]
         #vis #sig {
             let _ = (#(#params,)*);
+            ::core::unreachable!("fast_syscall: this declaration did not compile")
+        }
+    }
+}
+
+/// After a parse error: the declaration with a body that never runs, when it is still a valid
+/// free function (so that uses of it and of its types report nothing more), else nothing.
+fn lenient_fallback(input: TokenStream) -> TokenStream {
+    let Ok(item) = syn::parse2::<syn::ForeignItemFn>(input) else {
+        return TokenStream::new();
+    };
+    let sig = &item.sig;
+    let has_receiver = sig
+        .inputs
+        .iter()
+        .any(|a| matches!(a, syn::FnArg::Receiver(_)));
+    if sig.variadic.is_some() || has_receiver {
+        return TokenStream::new();
+    }
+    let vis = &item.vis;
+    quote! {
+        #[allow(unused_variables, clippy::diverging_sub_expression)]
+        #vis #sig {
             ::core::unreachable!("fast_syscall: this declaration did not compile")
         }
     }

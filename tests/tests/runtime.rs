@@ -87,14 +87,26 @@ fn umask_returns_the_previous_mask() {
 
 #[test]
 fn uname_matches_libc() {
-    let mut ours = Utsname { fields: [[0; 65]; 6] };
+    let mut ours = Utsname {
+        fields: [[0; 65]; 6],
+    };
     // SAFETY: `ours` is a writable new_utsname.
     unsafe { uname(&mut ours) }.unwrap();
     // SAFETY: zeroed utsname is valid; libc writes it.
     let mut theirs: libc::utsname = unsafe { std::mem::zeroed() };
     assert_eq!(unsafe { libc::uname(&mut theirs) }, 0);
-    let field = |f: &[u8]| f.iter().take_while(|&&b| b != 0).copied().collect::<Vec<u8>>();
-    let cfield = |f: &[libc::c_char]| f.iter().take_while(|&&b| b != 0).map(|&b| b as u8).collect::<Vec<u8>>();
+    let field = |f: &[u8]| {
+        f.iter()
+            .take_while(|&&b| b != 0)
+            .copied()
+            .collect::<Vec<u8>>()
+    };
+    let cfield = |f: &[libc::c_char]| {
+        f.iter()
+            .take_while(|&&b| b != 0)
+            .map(|&b| b as u8)
+            .collect::<Vec<u8>>()
+    };
     assert_eq!(field(&ours.fields[0]), cfield(&theirs.sysname));
     assert_eq!(field(&ours.fields[0]), b"Linux");
     assert_eq!(field(&ours.fields[2]), cfield(&theirs.release));
@@ -120,8 +132,14 @@ fn pipe_write_read_round_trip() {
     // SAFETY: as above.
     unsafe { pipe2(nb.as_mut_ptr(), O_NONBLOCK | O_CLOEXEC) }.unwrap();
     // SAFETY: as above.
-    assert_eq!(unsafe { read(nb[0] as u32, buf.as_mut_ptr(), 1) }, Err(Errno::EAGAIN));
-    assert_eq!(fcntl(nb[0] as u32, F_GETFL, 0).map(|f| f as i32 & O_NONBLOCK), Ok(O_NONBLOCK));
+    assert_eq!(
+        unsafe { read(nb[0] as u32, buf.as_mut_ptr(), 1) },
+        Err(Errno::EAGAIN)
+    );
+    assert_eq!(
+        fcntl(nb[0] as u32, F_GETFL, 0).map(|f| f as i32 & O_NONBLOCK),
+        Ok(O_NONBLOCK)
+    );
     for fd in [r, w, nb[0] as u32, nb[1] as u32] {
         assert_eq!(close(fd as i32), Ok(()));
     }
@@ -133,7 +151,15 @@ fn file_calls_match_std() {
     let dir = TempDir::new("file");
     let path = dir.c_path("data");
     // SAFETY: `path` is NUL-terminated.
-    let fd = unsafe { openat(AT_FDCWD, path.as_ptr().cast(), O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }.unwrap() as u32;
+    let fd = unsafe {
+        openat(
+            AT_FDCWD,
+            path.as_ptr().cast(),
+            O_RDWR | O_CREAT | O_CLOEXEC,
+            0o600,
+        )
+    }
+    .unwrap() as u32;
     let data = b"0123456789abcdef";
     // SAFETY: `data` is readable.
     assert_eq!(unsafe { write(fd, data.as_ptr(), data.len()) }, Ok(16));
@@ -171,11 +197,17 @@ fn file_calls_match_std() {
     // SAFETY: NUL-terminated paths.
     unsafe {
         assert_eq!(mkdirat(AT_FDCWD, sub.as_ptr().cast(), 0o700), Ok(()));
-        assert_eq!(mkdirat(AT_FDCWD, sub.as_ptr().cast(), 0o700), Err(Errno::EEXIST));
+        assert_eq!(
+            mkdirat(AT_FDCWD, sub.as_ptr().cast(), 0o700),
+            Err(Errno::EEXIST)
+        );
         assert!(dir.0.join("sub").is_dir());
         assert_eq!(unlinkat(AT_FDCWD, sub.as_ptr().cast(), 0x200), Ok(())); // AT_REMOVEDIR
         assert_eq!(unlinkat(AT_FDCWD, path.as_ptr().cast(), 0), Ok(()));
-        assert_eq!(unlinkat(AT_FDCWD, path.as_ptr().cast(), 0), Err(Errno::ENOENT));
+        assert_eq!(
+            unlinkat(AT_FDCWD, path.as_ptr().cast(), 0),
+            Err(Errno::ENOENT)
+        );
     }
 }
 
@@ -185,14 +217,20 @@ fn error_paths_return_the_right_errno() {
     let mut buf = [0u8; 8];
     // SAFETY: valid pointers; bad fds and paths are the point.
     unsafe {
-        assert_eq!(openat(AT_FDCWD, missing.as_ptr().cast(), 0, 0), Err(Errno::ENOENT));
+        assert_eq!(
+            openat(AT_FDCWD, missing.as_ptr().cast(), 0, 0),
+            Err(Errno::ENOENT)
+        );
         assert_eq!(read(u32::MAX, buf.as_mut_ptr(), 8), Err(Errno::EBADF));
         assert_eq!(write(9999, buf.as_ptr(), 8), Err(Errno::EBADF));
         // An address in the kernel's half: the kernel refuses it with EFAULT.
         let bad = usize::MAX - 4095;
         let mut fds = [0i32; 2];
         pipe2(fds.as_mut_ptr(), O_CLOEXEC).unwrap();
-        assert_eq!(write(fds[1] as u32, bad as *const u8, 8), Err(Errno::EFAULT));
+        assert_eq!(
+            write(fds[1] as u32, bad as *const u8, 8),
+            Err(Errno::EFAULT)
+        );
         assert_eq!(uname(bad as *mut Utsname), Err(Errno::EFAULT));
         assert_eq!(getrandom(buf.as_mut_ptr(), 8, 0xffff), Err(Errno::EINVAL));
         close(fds[0]).unwrap();
@@ -211,7 +249,15 @@ fn mmap_with_six_arguments_mprotect_munmap() {
     // SAFETY: a fresh anonymous mapping, unmapped at the end; no other code uses it.
     unsafe {
         let len = 2 * 4096;
-        let addr = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE_ANON, usize::MAX, 0).unwrap();
+        let addr = mmap(
+            0,
+            len,
+            PROT_READ | PROT_WRITE,
+            MAP_PRIVATE_ANON,
+            usize::MAX,
+            0,
+        )
+        .unwrap();
         assert_eq!(addr % 4096, 0);
         let p = addr as *mut u8;
         p.write(7);
@@ -221,16 +267,29 @@ fn mmap_with_six_arguments_mprotect_munmap() {
         assert_eq!(p.read(), 7);
         assert_eq!(mprotect(addr + 1, 4096, PROT_READ), Err(Errno::EINVAL));
         assert_eq!(munmap(addr, len), Ok(()));
-        assert_eq!(mmap(0, 0, PROT_READ, MAP_PRIVATE_ANON, usize::MAX, 0), Err(Errno::EINVAL));
+        assert_eq!(
+            mmap(0, 0, PROT_READ, MAP_PRIVATE_ANON, usize::MAX, 0),
+            Err(Errno::EINVAL)
+        );
         // A file mapping at an offset (6th argument nonzero).
         let dir = TempDir::new("mmap");
         let path = dir.c_path("m");
-        let fd = openat(AT_FDCWD, path.as_ptr().cast(), O_RDWR | O_CREAT | O_CLOEXEC, 0o600).unwrap();
+        let fd = openat(
+            AT_FDCWD,
+            path.as_ptr().cast(),
+            O_RDWR | O_CREAT | O_CLOEXEC,
+            0o600,
+        )
+        .unwrap();
         let page = vec![b'p'; 4096];
         write(fd as u32, page.as_ptr(), 4096).unwrap();
         write(fd as u32, b"second".as_ptr(), 6).unwrap();
         // mmap takes a byte offset on 64-bit ABIs, mmap2 a page offset on 32-bit ones.
-        let off = if cfg!(target_pointer_width = "64") { 4096 } else { 1 };
+        let off = if cfg!(target_pointer_width = "64") {
+            4096
+        } else {
+            1
+        };
         let m = mmap(0, 4096, PROT_READ, 1, fd as usize, off).unwrap(); // MAP_SHARED
         assert_eq!(std::slice::from_raw_parts(m as *const u8, 6), b"second");
         munmap(m, 4096).unwrap();
@@ -250,7 +309,10 @@ fn clock_gettime_through_vdso_and_kernel_agree_with_libc() {
         }
         let ours = ts.tv_sec as i128 * 1_000_000_000 + ts.tv_nsec as i128;
         let theirs = lts.tv_sec as i128 * 1_000_000_000 + lts.tv_nsec as i128;
-        assert!((0..1_000_000_000).contains(&(ours - theirs)), "clock {clock}: {ours} vs {theirs}");
+        assert!(
+            (0..1_000_000_000).contains(&(ours - theirs)),
+            "clock {clock}: {ours} vs {theirs}"
+        );
         assert!((0..1_000_000_000).contains(&ts.tv_nsec));
     }
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
@@ -261,16 +323,26 @@ fn clock_gettime_through_vdso_and_kernel_agree_with_libc() {
             clock_gettime(CLOCK_MONOTONIC, &mut ts).unwrap();
             clock_gettime_kernel(CLOCK_MONOTONIC, &mut k).unwrap();
         }
-        let diff = (k.tv_sec - ts.tv_sec) as i128 * 1_000_000_000 + (k.tv_nsec - ts.tv_nsec) as i128;
-        assert!((0..1_000_000_000).contains(&diff), "kernel after vDSO: {diff} ns");
+        let diff =
+            (k.tv_sec - ts.tv_sec) as i128 * 1_000_000_000 + (k.tv_nsec - ts.tv_nsec) as i128;
+        assert!(
+            (0..1_000_000_000).contains(&diff),
+            "kernel after vDSO: {diff} ns"
+        );
         // SAFETY: an invalid clock id is the point.
-        assert_eq!(unsafe { clock_gettime_kernel(-999, &mut k) }, Err(Errno::EINVAL));
+        assert_eq!(
+            unsafe { clock_gettime_kernel(-999, &mut k) },
+            Err(Errno::EINVAL)
+        );
     }
     // SAFETY: an invalid clock id is the point; the vDSO hands it to the kernel.
     assert_eq!(unsafe { clock_gettime(-999, &mut ts) }, Err(Errno::EINVAL));
     // SAFETY: valid out-pointer.
     unsafe { clock_getres(CLOCK_MONOTONIC, &mut ts) }.unwrap();
-    assert!(ts.tv_sec == 0 && ts.tv_nsec > 0 && ts.tv_nsec <= 1_000_000, "{ts:?}");
+    assert!(
+        ts.tv_sec == 0 && ts.tv_nsec > 0 && ts.tv_nsec <= 1_000_000,
+        "{ts:?}"
+    );
 }
 
 #[test]
@@ -278,21 +350,32 @@ fn gettimeofday_agrees_with_std() {
     let mut tv = Timeval::default();
     // SAFETY: valid out-pointer, null timezone.
     unsafe { gettimeofday(&mut tv, std::ptr::null_mut()) }.unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
     assert!((now.as_secs() as i64 - tv.tv_sec as i64).abs() <= 1);
     assert!((0..1_000_000).contains(&tv.tv_usec));
 }
 
 #[test]
 fn nanosleep_sleeps() {
-    let req = LongTimespec { tv_sec: 0, tv_nsec: 2_000_000 };
+    let req = LongTimespec {
+        tv_sec: 0,
+        tv_nsec: 2_000_000,
+    };
     let start = std::time::Instant::now();
     // SAFETY: valid pointers.
     unsafe { nanosleep(&req, std::ptr::null_mut()) }.unwrap();
     assert!(start.elapsed() >= std::time::Duration::from_millis(2));
-    let bad = LongTimespec { tv_sec: 0, tv_nsec: 1_000_000_000 };
+    let bad = LongTimespec {
+        tv_sec: 0,
+        tv_nsec: 1_000_000_000,
+    };
     // SAFETY: valid pointers; the out-of-range nanoseconds are the point.
-    assert_eq!(unsafe { nanosleep(&bad, std::ptr::null_mut()) }, Err(Errno::EINVAL));
+    assert_eq!(
+        unsafe { nanosleep(&bad, std::ptr::null_mut()) },
+        Err(Errno::EINVAL)
+    );
 }
 
 #[test]
@@ -317,7 +400,10 @@ fn misc_calls_match_libc() {
     assert_eq!(unsafe { libc::prctl(PR_GET_NAME, lname.as_mut_ptr()) }, 0);
     assert_eq!(name, lname);
     // SAFETY: PR_GET_DUMPABLE takes no pointer.
-    assert_eq!(unsafe { prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) }, Ok(unsafe { libc::prctl(PR_GET_DUMPABLE) } as usize));
+    assert_eq!(
+        unsafe { prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) },
+        Ok(unsafe { libc::prctl(PR_GET_DUMPABLE) } as usize)
+    );
     let mut rnd = [0u8; 64];
     // SAFETY: `rnd` is writable.
     assert_eq!(unsafe { getrandom(rnd.as_mut_ptr(), 64, 0) }, Ok(64));
@@ -326,11 +412,17 @@ fn misc_calls_match_libc() {
     let mut zero = Timespec::default();
     let null = std::ptr::null_mut();
     // SAFETY: null sets, a valid timeout.
-    assert_eq!(unsafe { pselect6(0, null, null, null, &mut zero, null) }, Ok(0));
+    assert_eq!(
+        unsafe { pselect6(0, null, null, null, &mut zero, null) },
+        Ok(0)
+    );
 }
 
 /// The x86 legacy gate: the same results through `int 0x80`.
-#[cfg(any(target_arch = "x86", all(target_arch = "x86_64", target_pointer_width = "64")))]
+#[cfg(any(
+    target_arch = "x86",
+    all(target_arch = "x86_64", target_pointer_width = "64")
+))]
 #[test]
 fn int80_gives_the_same_results() {
     use syscall_tests::int80;
@@ -349,13 +441,19 @@ fn int80_gives_the_same_results() {
     assert_eq!(int80::dup3(w, spare, 0), Ok(spare as i32));
     assert_eq!(int80::fcntl(spare, F_GETFD, 0), Ok(0));
     // tee (4 arguments) between two pipes that are not both pipes-with-data: EINVAL/EAGAIN.
-    assert!(matches!(int80::tee(r as i32, w as i32, 16, 1), Err(Errno::EINVAL | Errno::EAGAIN)));
+    assert!(matches!(
+        int80::tee(r as i32, w as i32, 16, 1),
+        Err(Errno::EINVAL | Errno::EAGAIN)
+    ));
     assert_eq!(int80::tee(-1, -1, 16, 0), Err(Errno::EBADF));
     // SAFETY: PR_GET_DUMPABLE takes no pointer.
     assert_eq!(unsafe { int80::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) }, Ok(1));
     // mmap2 with 6 arguments: zero length is refused.
     // SAFETY: no memory is mapped by a failing call.
-    assert_eq!(unsafe { int80::mmap2(0, 0, 1, 0x22, u32::MAX, 0) }, Err(Errno::EINVAL));
+    assert_eq!(
+        unsafe { int80::mmap2(0, 0, 1, 0x22, u32::MAX, 0) },
+        Err(Errno::EINVAL)
+    );
     for fd in [r, w, spare] {
         assert_eq!(int80::close(fd), Ok(()));
     }
@@ -368,7 +466,9 @@ fn int80_gives_the_same_results() {
 fn int80_with_pointers_on_i686() {
     use std::os::fd::AsRawFd;
     use syscall_tests::int80;
-    let mut ours = Utsname { fields: [[0; 65]; 6] };
+    let mut ours = Utsname {
+        fields: [[0; 65]; 6],
+    };
     // SAFETY: writable utsname.
     unsafe { int80::uname(&mut ours) }.unwrap();
     assert_eq!(&ours.fields[0][..5], b"Linux");
@@ -381,7 +481,10 @@ fn int80_with_pointers_on_i686() {
     let f = std::fs::File::open(dir.0.join("f")).unwrap();
     let mut buf = [0u8; 3];
     // SAFETY: writable buffer.
-    assert_eq!(unsafe { int80::pread64(f.as_raw_fd() as u32, buf.as_mut_ptr(), 3, 7) }, Ok(3));
+    assert_eq!(
+        unsafe { int80::pread64(f.as_raw_fd() as u32, buf.as_mut_ptr(), 3, 7) },
+        Ok(3)
+    );
     assert_eq!(&buf, b"789");
 }
 
@@ -392,7 +495,10 @@ fn sysenter_entry_is_the_vdso_kernel_vsyscall() {
     let entry = syscall_rt::arch::x86::vsyscall_entry().expect("AT_SYSINFO on i686 Linux");
     let sym = syscall_rt::vdso::lookup(b"__kernel_vsyscall", b"LINUX_2.5").expect("vDSO symbol");
     assert_eq!(entry, sym);
-    assert_eq!(syscall_rt::auxv::getauxval_from_kernel(syscall_rt::auxv::AT_SYSINFO), Some(entry));
+    assert_eq!(
+        syscall_rt::auxv::getauxval_from_kernel(syscall_rt::auxv::AT_SYSINFO),
+        Some(entry)
+    );
 }
 
 #[test]
@@ -417,10 +523,16 @@ fn vdso_symbols_resolve_with_versions() {
     };
     let addr = syscall_rt::vdso::lookup(name, version).expect("clock_gettime in the vDSO");
     let base = syscall_rt::vdso::image().unwrap();
-    assert!(addr > base && addr < base + 64 * 1024, "{addr:#x} outside the image at {base:#x}");
+    assert!(
+        addr > base && addr < base + 64 * 1024,
+        "{addr:#x} outside the image at {base:#x}"
+    );
     assert_eq!(syscall_rt::vdso::lookup(name, b""), Some(addr));
     assert_eq!(syscall_rt::vdso::lookup(name, b"LINUX_9.9"), None);
-    assert_eq!(syscall_rt::vdso::lookup(b"__vdso_no_such_function", b""), None);
+    assert_eq!(
+        syscall_rt::vdso::lookup(b"__vdso_no_such_function", b""),
+        None
+    );
 }
 
 /// `exit_group` (`-> !`) ends the process with the status given; run in a child process.
@@ -429,18 +541,28 @@ fn exit_group_ends_the_process_with_its_status() {
     if let Ok(how) = std::env::var("FAST_SYSCALL_EXIT_CHILD") {
         match how.as_str() {
             "default" => exit_group(42),
-            #[cfg(any(target_arch = "x86", all(target_arch = "x86_64", target_pointer_width = "64")))]
+            #[cfg(any(
+                target_arch = "x86",
+                all(target_arch = "x86_64", target_pointer_width = "64")
+            ))]
             "int80" => syscall_tests::int80::exit_group(43),
             _ => exit_group(1),
         }
     }
     let mut cases = vec![("default", 42)];
-    if cfg!(any(target_arch = "x86", all(target_arch = "x86_64", target_pointer_width = "64"))) {
+    if cfg!(any(
+        target_arch = "x86",
+        all(target_arch = "x86_64", target_pointer_width = "64")
+    )) {
         cases.push(("int80", 43));
     }
     for (how, code) in cases {
         let status = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "exit_group_ends_the_process_with_its_status", "--nocapture"])
+            .args([
+                "--exact",
+                "exit_group_ends_the_process_with_its_status",
+                "--nocapture",
+            ])
             .env("FAST_SYSCALL_EXIT_CHILD", how)
             .status()
             .unwrap();

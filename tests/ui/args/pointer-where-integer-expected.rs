@@ -1,0 +1,6 @@
+use syscall_rt::{fast_syscall, Errno};
+
+#[fast_syscall]
+unsafe fn close(fd: *const u8) -> Result<(), Errno>;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use syscall_rt::fast_syscall;
+
+#[fast_syscall]
+fn getpid() -> !;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use syscall_rt::fast_syscall;
+
+#[fast_syscall]
+const fn getpid() -> i32;
+
+fn main() {}
