@@ -17,6 +17,11 @@ pub struct Options {
     pub name: Option<LitStr>,
     /// `via = "…"`: the entry mechanism.
     pub via: Option<(Mechanism, LitStr)>,
+    /// `abi = "…"`: expand for this ABI's table only (the function exists only there).
+    pub abi: Option<LitStr>,
+    /// `table = "…"`: a table file, relative to `CARGO_MANIFEST_DIR`, that replaces the embedded
+    /// table of its architecture.
+    pub table: Option<LitStr>,
 }
 
 /// A Rust argument type, as far as the macro can classify it from tokens.
@@ -123,6 +128,22 @@ pub fn parse_options(args: TokenStream) -> syn::Result<Options> {
                     )),
                 }
             }
+        } else if meta.path.is_ident("abi") || meta.path.is_ident("table") {
+            let is_abi = meta.path.is_ident("abi");
+            let lit: LitStr = meta.value()?.parse()?;
+            let slot = if is_abi {
+                &mut options.abi
+            } else {
+                &mut options.table
+            };
+            if slot.is_some() {
+                errors.push(meta.error(format!(
+                    "duplicate option `{}`",
+                    if is_abi { "abi" } else { "table" }
+                )));
+            } else {
+                *slot = Some(lit);
+            }
         } else {
             let name = meta
                 .path
@@ -133,7 +154,7 @@ pub fn parse_options(args: TokenStream) -> syn::Result<Options> {
                 let _: syn::Expr = meta.value()?.parse()?;
             }
             errors.push(meta.error(format!(
-                "unknown option `{name}`; `#[fast_syscall]` takes `name = \"…\"` and `via = \"…\"`"
+                "unknown option `{name}`; `#[fast_syscall]` takes `name`, `via`, `abi` and `table`"
             )));
         }
         Ok(())

@@ -19,16 +19,22 @@ pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
             return out;
         }
     };
-    let tables = syscall_table::embedded_tables();
+    let (tables, mut out) = match select_tables(&decl) {
+        Ok(selected) => selected,
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(fallback(&decl, &quote! { all() }));
+            return out;
+        }
+    };
     let name = decl.syscall_name();
     if tables.iter().all(|t| t.by_name(&name).is_none()) {
-        let mut out = unknown_everywhere(&decl, &name, tables);
+        out.extend(unknown_everywhere(&decl, &name, &tables));
         out.extend(fallback(&decl, &quote! { all() }));
         return out;
     }
-    let mut out = TokenStream::new();
     let mut cfgs = Vec::new();
-    for table in tables {
+    for table in &tables {
         let cfg = cfg_of(table);
         match valid::plan(&decl, table) {
             Ok(plan) => {
@@ -45,11 +51,49 @@ pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
         }
         cfgs.push(cfg);
     }
+    if decl.options.abi.is_some() {
+        // Declared for one ABI only: elsewhere the function simply does not exist.
+        return out;
+    }
     let unsupported = quote! { not(any(#(#cfgs),*)) };
     let msg = "fast_syscall: no system-call table for this target; supported: x86_64, x32, x86 (i386), aarch64, arm (EABI), riscv64, riscv32 on Linux";
     out.extend(quote! { #[cfg(#unsupported)] ::core::compile_error!(#msg); });
     out.extend(fallback(&decl, &unsupported));
     out
+}
+
+/// The tables to expand for: the embedded ones, the one of `table = "…"` in place of the embedded
+/// table of its architecture, and only the one named by `abi = "…"`. Also returns the tokens that
+/// make rustc rebuild when a `table` file changes.
+fn select_tables(decl: &Decl) -> syn::Result<(Vec<&'static Table>, TokenStream)> {
+    let mut tables: Vec<&'static Table> = syscall_table::embedded_tables().iter().collect();
+    let mut track = TokenStream::new();
+    if let Some(lit) = &decl.options.table {
+        let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+        let path = std::path::Path::new(&dir).join(lit.value());
+        let user = crate::user_table::load(&path).map_err(|e| syn::Error::new(lit.span(), e))?;
+        let path_str = path.to_string_lossy().into_owned();
+        // include_bytes! makes the file an input of this crate: editing it rebuilds.
+        track = quote! { const _: &[u8] = ::core::include_bytes!(#path_str); };
+        let same_target = |t: &Table| {
+            t.abi.target_arch == user.abi.target_arch
+                && t.abi.target_pointer_width == user.abi.target_pointer_width
+        };
+        tables.retain(|t| !same_target(t));
+        tables.push(user);
+    }
+    if let Some(lit) = &decl.options.abi {
+        let want = lit.value();
+        if !tables.iter().any(|t| t.abi.name == want) {
+            let names: Vec<&str> = tables.iter().map(|t| t.abi.name.as_str()).collect();
+            return Err(syn::Error::new(
+                lit.span(),
+                format!("unknown ABI `{want}`; the tables are: {}", names.join(", ")),
+            ));
+        }
+        tables.retain(|t| t.abi.name == want);
+    }
+    Ok((tables, track))
 }
 
 /// `target_arch` and pointer width select a table (x32 is x86_64 with 32-bit pointers).
@@ -69,7 +113,7 @@ fn arch_module(table: &Table) -> Ident {
 }
 
 /// The error for a name that no table has, with the closest names of the likeliest target.
-fn unknown_everywhere(decl: &Decl, name: &str, tables: &[Table]) -> TokenStream {
+fn unknown_everywhere(decl: &Decl, name: &str, tables: &[&Table]) -> TokenStream {
     let span = decl
         .options
         .name

@@ -9,6 +9,7 @@
 
 mod ast;
 mod expand;
+mod user_table;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -4,7 +4,7 @@
 //! vector it saved at start-up. Without it, the vector is read from the kernel:
 //! `prctl(PR_GET_AUXV)` (Linux 6.4+), else `/proc/self/auxv`. A key that is absent, or a vector
 //! that cannot be read (no `/proc` on an old kernel), gives `None`, never a panic. Callers cache
-//! what they need ([`crate::arch`]'s `AT_SYSINFO`, the vDSO's `AT_SYSINFO_EHDR`).
+//! what they need ([`crate::raw`]'s `AT_SYSINFO`, the vDSO's `AT_SYSINFO_EHDR`).
 
 use crate::Errno;
 

@@ -4,7 +4,7 @@
 //! distinct pattern (and the flags with a known value), puts a real system call's number and
 //! 0–6 arguments in the ABI's registers, runs the gate exactly as the stubs do, and stores every
 //! register afterwards. Registers outside the clobber list the stubs declare must be unchanged:
-//! this proves the clobber lists of `syscall_rt::arch` are sufficient on this kernel. The result
+//! this proves the clobber lists of `syscall_rt::raw` are sufficient on this kernel. The result
 //! register is checked against the call's known answer.
 //!
 //! Part 2 (`live_values_survive_*`): the real `#[fast_syscall]` stubs, for each mechanism and
@@ -310,7 +310,7 @@ fn i686_int80_gate_preserves_all_but_eax_and_keeps_flags() {
 #[test]
 fn i686_kernel_vsyscall_preserves_all_but_eax() {
     use x86::*;
-    let entry = syscall_rt::arch::x86::vsyscall_entry().expect("AT_SYSINFO") as u32;
+    let entry = syscall_rt::raw::x86::vsyscall_entry().expect("AT_SYSINFO") as u32;
     for (nr, args, expected) in i386_calls() {
         let mut regs = patterns();
         regs[0] = nr;

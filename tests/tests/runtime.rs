@@ -492,7 +492,7 @@ fn int80_with_pointers_on_i686() {
 #[cfg(target_arch = "x86")]
 #[test]
 fn sysenter_entry_is_the_vdso_kernel_vsyscall() {
-    let entry = syscall_rt::arch::x86::vsyscall_entry().expect("AT_SYSINFO on i686 Linux");
+    let entry = syscall_rt::raw::x86::vsyscall_entry().expect("AT_SYSINFO on i686 Linux");
     let sym = syscall_rt::vdso::lookup(b"__kernel_vsyscall", b"LINUX_2.5").expect("vDSO symbol");
     assert_eq!(entry, sym);
     assert_eq!(

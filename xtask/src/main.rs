@@ -1,18 +1,23 @@
 //! Project tasks: `cargo xtask import [--check]`, `cargo xtask codegen [--check]`.
 
+mod codegen;
 mod import;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask import [--kernel DIR] [--signatures FILE] [--vdso FILE] [--overrides FILE]
+usage: cargo xtask codegen [--check]
+       cargo xtask import [--kernel DIR] [--signatures FILE] [--vdso FILE] [--overrides FILE]
                           [--out DIR] [--check]
 
   import   regenerate tables/*.toml from a kernel source root laid out like
            ../shared/kernel-tables/linux (default), signatures.tsv and vdso.tsv (default: beside
            the kernel root) and xtask/overrides.toml. With --check, write nothing and fail when
-           the committed tables differ from what the inputs give.";
+           the committed tables differ from what the inputs give.
+  codegen  regenerate syscall-rt/src/arch/*.rs (numbers of every ABI) and syscall-rt/src/sys/*.rs
+           (a #[fast_syscall] declaration per system call) from tables/. With --check, fail
+           when they are stale.";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,6 +30,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("import") => run_import(&args[1..]),
+        Some("codegen") => run_codegen(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -104,6 +110,14 @@ fn run_import(args: &[String]) -> Result<(), String> {
     write_or_check(&inputs.out, &files, flags.check, "cargo xtask import")
 }
 
+fn run_codegen(args: &[String]) -> Result<(), String> {
+    let flags = parse_flags(args, &[])?;
+    let root = workspace_root();
+    let tables = codegen::read_tables(&root)?;
+    let files = codegen::render(&tables);
+    write_or_check(&root, &files, flags.check, "cargo xtask codegen")
+}
+
 /// Writes `files` into `dir`, or with `check` compares them and fails on any difference.
 fn write_or_check(
     dir: &Path,
@@ -121,7 +135,8 @@ fn write_or_check(
         if check {
             stale.push(path.display().to_string());
         } else {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let parent = path.parent().unwrap_or(dir);
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
             std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
             println!("wrote {}", path.display());
         }

@@ -1,0 +1,6 @@
+use syscall_rt::fast_syscall;
+
+#[fast_syscall(abi = "mips")]
+fn getpid() -> i32;
+
+fn main() {}
