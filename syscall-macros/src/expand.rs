@@ -66,7 +66,16 @@ pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
 /// table of its architecture, and only the one named by `abi = "…"`. Also returns the tokens that
 /// make rustc rebuild when a `table` file changes.
 fn select_tables(decl: &Decl) -> syn::Result<(Vec<&'static Table>, TokenStream)> {
-    let mut tables: Vec<&'static Table> = syscall_table::embedded_tables().iter().collect();
+    // With `abi = "…"` only that table is parsed (the generated API uses it: one table per crate).
+    let mut tables: Vec<&'static Table> = match decl
+        .options
+        .abi
+        .as_ref()
+        .and_then(|lit| syscall_table::embedded(&lit.value()))
+    {
+        Some(one) => vec![one],
+        None => syscall_table::embedded_tables(),
+    };
     let mut track = TokenStream::new();
     if let Some(lit) = &decl.options.table {
         let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();

@@ -46,30 +46,40 @@ pub const EMBEDDED_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Every embedded table, parsed once per process.
-#[cfg(feature = "embedded")]
+/// Every embedded table, each parsed once per process on first use.
 ///
 /// # Panics
 /// Never for a build of this crate: a test parses every embedded table, so a broken one fails
 /// the build's tests rather than reaching users.
-pub fn embedded_tables() -> &'static [Table] {
-    static TABLES: OnceLock<Vec<Table>> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        EMBEDDED_SOURCES
-            .iter()
-            .map(|(file, text)| match parse_table(file, text) {
-                Ok(t) => t,
-                Err(e) => panic!("embedded table is invalid (run `cargo xtask import`):\n{e}"),
-            })
-            .collect()
-    })
+#[cfg(feature = "embedded")]
+pub fn embedded_tables() -> Vec<&'static Table> {
+    (0..EMBEDDED_SOURCES.len()).map(embedded_at).collect()
 }
 
 #[cfg(feature = "embedded")]
+fn embedded_at(index: usize) -> &'static Table {
+    static TABLES: [OnceLock<Table>; 7] = [const { OnceLock::new() }; 7];
+    TABLES[index].get_or_init(|| {
+        let (file, text) = EMBEDDED_SOURCES[index];
+        match parse_table(file, text) {
+            Ok(t) => t,
+            Err(e) => panic!("embedded table is invalid (run `cargo xtask import`):\n{e}"),
+        }
+    })
+}
+
 /// The embedded table of the ABI named `abi` (`x86_64`, `x86`, `x32`, `aarch64`, `arm`,
-/// `riscv64`, `riscv32`).
+/// `riscv64`, `riscv32`), parsed on first use; the others stay unparsed.
+#[cfg(feature = "embedded")]
 pub fn embedded(abi: &str) -> Option<&'static Table> {
-    embedded_tables().iter().find(|t| t.abi.name == abi)
+    EMBEDDED_SOURCES
+        .iter()
+        .position(|(file, _)| {
+            file.strip_prefix("tables/")
+                .and_then(|f| f.strip_suffix(".toml"))
+                == Some(abi)
+        })
+        .map(embedded_at)
 }
 
 /// The system call to use instead of `name` on ABIs that lack it (`open` → `openat`), if any.

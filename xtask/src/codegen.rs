@@ -103,7 +103,7 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-fn ident(name: &str) -> String {
+pub fn ident(name: &str) -> String {
     if KEYWORDS.contains(&name) {
         format!("{name}_")
     } else {
@@ -113,7 +113,7 @@ fn ident(name: &str) -> String {
 
 /// The Rust type of an argument: the kernel's width, `isize`/`usize` for C `long`-sized types,
 /// typed pointers for simple pointees and `c_void` otherwise.
-fn rust_type(arg: &Arg, pointer_width: u32) -> String {
+pub fn rust_type(arg: &Arg, pointer_width: u32) -> String {
     match arg.kind {
         ArgKind::Int { bits, signed } => {
             let long_family = matches!(

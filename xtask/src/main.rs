@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask import [--check]`, `cargo xtask codegen [--check]`.
 
+mod build_cost;
 mod codegen;
 mod import;
 
@@ -8,6 +9,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check]
+       cargo xtask build-cost [--runs N]
        cargo xtask import [--kernel DIR] [--signatures FILE] [--vdso FILE] [--overrides FILE]
                           [--out DIR] [--check]
 
@@ -17,7 +19,9 @@ usage: cargo xtask codegen [--check]
            the committed tables differ from what the inputs give.
   codegen  regenerate syscall-rt/src/arch/*.rs (numbers of every ABI) and syscall-rt/src/sys/*.rs
            (a #[fast_syscall] declaration per system call) from tables/. With --check, fail
-           when they are stale.";
+           when they are stale.
+  build-cost  compile time of the x86_64 generated API as #[fast_syscall] declarations vs the same
+           functions as hand-written asm!, clean and incremental (median of N runs, default 3).";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,6 +35,17 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("import") => run_import(&args[1..]),
         Some("codegen") => run_codegen(&args[1..]),
+        Some("build-cost") => {
+            let runs = match args.get(1).map(String::as_str) {
+                Some("--runs") => args
+                    .get(2)
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| format!("--runs needs a number\n\n{USAGE}")),
+                None => Ok(3),
+                Some(other) => Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+            };
+            runs.and_then(|runs| build_cost::run(&workspace_root(), runs))
+        }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

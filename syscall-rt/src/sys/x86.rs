@@ -111,11 +111,7 @@ pub unsafe fn unlink(pathname: *const u8) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 execve`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn execve(
-    filename: *const u8,
-    argv: *const c_void,
-    envp: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn execve(filename: *const u8, argv: *const c_void, envp: *const c_void) -> Result<usize, Errno>;
 
 /// `long chdir(const char __user *filename)`
 ///
@@ -190,13 +186,7 @@ pub fn getpid() -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mount(
-    dev_name: *mut u8,
-    dir_name: *mut u8,
-    type_: *mut u8,
-    flags: usize,
-    data: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn mount(dev_name: *mut u8, dir_name: *mut u8, type_: *mut u8, flags: usize, data: *mut c_void) -> Result<usize, Errno>;
 
 /// `long umount(char __user *name)`
 ///
@@ -787,11 +777,7 @@ pub unsafe fn syslog(type_: i32, buf: *mut u8, len: i32) -> Result<usize, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setitimer`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setitimer(
-    which: i32,
-    value: *mut c_void,
-    ovalue: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn setitimer(which: i32, value: *mut c_void, ovalue: *mut c_void) -> Result<usize, Errno>;
 
 /// `long getitimer(int which, struct __kernel_old_itimerval __user *value)`
 ///
@@ -872,12 +858,7 @@ pub unsafe fn vm86old(user_vm86: *mut c_void) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 wait4`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn wait4(
-    pid: i32,
-    stat_addr: *mut i32,
-    options: i32,
-    ru: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut c_void) -> Result<usize, Errno>;
 
 /// `long swapoff(const char __user *specialfile)`
 ///
@@ -904,14 +885,7 @@ pub unsafe fn sysinfo(info: *mut c_void) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 ipc`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn ipc(
-    call: u32,
-    first: i32,
-    second: usize,
-    third: usize,
-    ptr: *mut c_void,
-    fifth: isize,
-) -> Result<usize, Errno>;
+pub unsafe fn ipc(call: u32, first: i32, second: usize, third: usize, ptr: *mut c_void, fifth: isize) -> Result<usize, Errno>;
 
 /// `long fsync(unsigned int fd)`
 ///
@@ -938,13 +912,7 @@ pub unsafe fn sigreturn() -> Result<usize, Errno>;
 /// This call can break memory safety with its integer arguments alone (it changes
 /// mappings, the stack, thread state or control flow): the caller answers for it.
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clone(
-    clone_flags: usize,
-    newsp: usize,
-    parent_tidptr: *mut i32,
-    tls: usize,
-    child_tidptr: *mut i32,
-) -> Result<usize, Errno>;
+pub unsafe fn clone(clone_flags: usize, newsp: usize, parent_tidptr: *mut i32, tls: usize, child_tidptr: *mut i32) -> Result<usize, Errno>;
 
 /// `long setdomainname(char __user *name, int len)`
 ///
@@ -1028,12 +996,7 @@ pub unsafe fn delete_module(name_user: *const u8, flags: u32) -> Result<usize, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 quotactl`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn quotactl(
-    cmd: u32,
-    special: *const u8,
-    id: u32,
-    addr: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn quotactl(cmd: u32, special: *const u8, id: u32, addr: *mut c_void) -> Result<usize, Errno>;
 
 /// `long getpgid(pid_t pid)`
 ///
@@ -1084,13 +1047,7 @@ pub fn setfsgid(gid: u16) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 _llseek`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn _llseek(
-    fd: u32,
-    offset_high: usize,
-    offset_low: usize,
-    result: *mut i64,
-    whence: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn _llseek(fd: u32, offset_high: usize, offset_low: usize, result: *mut i64, whence: u32) -> Result<usize, Errno>;
 
 /// `long getdents(unsigned int fd, struct linux_dirent __user *dirent, unsigned int count)`
 ///
@@ -1108,13 +1065,7 @@ pub unsafe fn getdents(fd: u32, dirent: *mut c_void, count: u32) -> Result<usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 _newselect`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn _newselect(
-    n: i32,
-    inp: *mut c_void,
-    outp: *mut c_void,
-    exp: *mut c_void,
-    tvp: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn _newselect(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tvp: *mut c_void) -> Result<usize, Errno>;
 
 /// `long flock(unsigned int fd, unsigned int cmd)`
 ///
@@ -1213,11 +1164,7 @@ pub unsafe fn sched_getparam(pid: i32, param: *mut c_void) -> Result<usize, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_setscheduler`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_setscheduler(
-    pid: i32,
-    policy: i32,
-    param: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn sched_setscheduler(pid: i32, policy: i32, param: *const c_void) -> Result<usize, Errno>;
 
 /// `long sched_getscheduler(pid_t pid)`
 ///
@@ -1269,13 +1216,7 @@ pub unsafe fn nanosleep(rqtp: *const c_void, rmtp: *mut c_void) -> Result<usize,
 /// This call can break memory safety with its integer arguments alone (it changes
 /// mappings, the stack, thread state or control flow): the caller answers for it.
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mremap(
-    addr: usize,
-    old_len: usize,
-    new_len: usize,
-    flags: usize,
-    new_addr: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn mremap(addr: usize, old_len: usize, new_len: usize, flags: usize, new_addr: usize) -> Result<usize, Errno>;
 
 /// `long setresuid(old_uid_t ruid, old_uid_t euid, old_uid_t suid)`
 ///
@@ -1290,11 +1231,7 @@ pub fn setresuid(ruid: u16, euid: u16, suid: u16) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresuid`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getresuid(
-    ruid: *mut c_void,
-    euid: *mut c_void,
-    suid: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn getresuid(ruid: *mut c_void, euid: *mut c_void, suid: *mut c_void) -> Result<usize, Errno>;
 
 /// `long vm86(unsigned long cmd, unsigned long arg)`
 ///
@@ -1328,11 +1265,7 @@ pub fn setresgid(rgid: u16, egid: u16, sgid: u16) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresgid`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getresgid(
-    rgid: *mut c_void,
-    egid: *mut c_void,
-    sgid: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn getresgid(rgid: *mut c_void, egid: *mut c_void, sgid: *mut c_void) -> Result<usize, Errno>;
 
 /// `long prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)`
 ///
@@ -1342,13 +1275,7 @@ pub unsafe fn getresgid(
 /// This call can break memory safety with its integer arguments alone (it changes
 /// mappings, the stack, thread state or control flow): the caller answers for it.
 #[fast_syscall(abi = "x86")]
-pub unsafe fn prctl(
-    option: i32,
-    arg2: usize,
-    arg3: usize,
-    arg4: usize,
-    arg5: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize) -> Result<usize, Errno>;
 
 /// `long rt_sigreturn(void)`
 ///
@@ -1367,12 +1294,7 @@ pub unsafe fn rt_sigreturn() -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigaction`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigaction(
-    sig: i32,
-    act: *const c_void,
-    oact: *mut c_void,
-    sigsetsize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn rt_sigaction(sig: i32, act: *const c_void, oact: *mut c_void, sigsetsize: usize) -> Result<usize, Errno>;
 
 /// `long rt_sigprocmask(int how, sigset_t __user *set, sigset_t __user *oset, size_t sigsetsize)`
 ///
@@ -1381,12 +1303,7 @@ pub unsafe fn rt_sigaction(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigprocmask`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigprocmask(
-    how: i32,
-    set: *mut c_void,
-    oset: *mut c_void,
-    sigsetsize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn rt_sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void, sigsetsize: usize) -> Result<usize, Errno>;
 
 /// `long rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
 ///
@@ -1404,12 +1321,7 @@ pub unsafe fn rt_sigpending(set: *mut c_void, sigsetsize: usize) -> Result<usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigtimedwait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigtimedwait(
-    uthese: *const c_void,
-    uinfo: *mut c_void,
-    uts: *const c_void,
-    sigsetsize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn rt_sigtimedwait(uthese: *const c_void, uinfo: *mut c_void, uts: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
 
 /// `long rt_sigqueueinfo(pid_t pid, int sig, siginfo_t __user *uinfo)`
 ///
@@ -1499,12 +1411,7 @@ pub unsafe fn sigaltstack(uss: *const c_void, uoss: *mut c_void) -> Result<usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendfile`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendfile(
-    out_fd: i32,
-    in_fd: i32,
-    offset: *mut c_void,
-    count: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut c_void, count: usize) -> Result<usize, Errno>;
 
 /// `long vfork(void)`
 ///
@@ -1533,14 +1440,7 @@ pub unsafe fn ugetrlimit(resource: u32, rlim: *mut c_void) -> Result<usize, Errn
 /// This call can break memory safety with its integer arguments alone (it changes
 /// mappings, the stack, thread state or control flow): the caller answers for it.
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mmap2(
-    addr: usize,
-    len: usize,
-    prot: usize,
-    flags: usize,
-    fd: usize,
-    pgoff: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn mmap2(addr: usize, len: usize, prot: usize, flags: usize, fd: usize, pgoff: usize) -> Result<usize, Errno>;
 
 /// `long truncate64(const char __user *path, loff_t length)`
 ///
@@ -1778,13 +1678,7 @@ pub fn readahead(fd: i32, offset: i64, count: usize) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setxattr(
-    path: *const u8,
-    name: *const u8,
-    value: *const c_void,
-    size: usize,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn setxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `long lsetxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -1793,13 +1687,7 @@ pub unsafe fn setxattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsetxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lsetxattr(
-    path: *const u8,
-    name: *const u8,
-    value: *const c_void,
-    size: usize,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn lsetxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `long fsetxattr(int fd, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -1808,13 +1696,7 @@ pub unsafe fn lsetxattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsetxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fsetxattr(
-    fd: i32,
-    name: *const u8,
-    value: *const c_void,
-    size: usize,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn fsetxattr(fd: i32, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `long getxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
 ///
@@ -1823,12 +1705,7 @@ pub unsafe fn fsetxattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getxattr(
-    path: *const u8,
-    name: *const u8,
-    value: *mut c_void,
-    size: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn getxattr(path: *const u8, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `long lgetxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
 ///
@@ -1837,12 +1714,7 @@ pub unsafe fn getxattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lgetxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lgetxattr(
-    path: *const u8,
-    name: *const u8,
-    value: *mut c_void,
-    size: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn lgetxattr(path: *const u8, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `long fgetxattr(int fd, const char __user *name, void __user *value, size_t size)`
 ///
@@ -1851,12 +1723,7 @@ pub unsafe fn lgetxattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fgetxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fgetxattr(
-    fd: i32,
-    name: *const u8,
-    value: *mut c_void,
-    size: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn fgetxattr(fd: i32, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `long listxattr(const char __user *path, char __user *list, size_t size)`
 ///
@@ -1925,12 +1792,7 @@ pub fn tkill(pid: i32, sig: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendfile64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendfile64(
-    out_fd: i32,
-    in_fd: i32,
-    offset: *mut i64,
-    count: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn sendfile64(out_fd: i32, in_fd: i32, offset: *mut i64, count: usize) -> Result<usize, Errno>;
 
 /// `long futex(u32 __user *uaddr, int op, u32 val, const struct old_timespec32 __user *utime, u32 __user *uaddr2, u32 val3)`
 ///
@@ -1939,14 +1801,7 @@ pub unsafe fn sendfile64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex(
-    uaddr: *mut u32,
-    op: i32,
-    val: u32,
-    utime: *const c_void,
-    uaddr2: *mut u32,
-    val3: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, uaddr2: *mut u32, val3: u32) -> Result<usize, Errno>;
 
 /// `long sched_setaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
 ///
@@ -1955,11 +1810,7 @@ pub unsafe fn futex(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_setaffinity`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_setaffinity(
-    pid: i32,
-    len: u32,
-    user_mask_ptr: *const usize,
-) -> Result<usize, Errno>;
+pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const usize) -> Result<usize, Errno>;
 
 /// `long sched_getaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
 ///
@@ -1968,11 +1819,7 @@ pub unsafe fn sched_setaffinity(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_getaffinity`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_getaffinity(
-    pid: i32,
-    len: u32,
-    user_mask_ptr: *mut usize,
-) -> Result<usize, Errno>;
+pub unsafe fn sched_getaffinity(pid: i32, len: u32, user_mask_ptr: *mut usize) -> Result<usize, Errno>;
 
 /// `long set_thread_area(struct user_desc __user *u_info)`
 ///
@@ -2020,13 +1867,7 @@ pub unsafe fn io_destroy(ctx: usize) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_getevents`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_getevents(
-    ctx_id: u32,
-    min_nr: i32,
-    nr: i32,
-    events: *mut c_void,
-    timeout: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_void, timeout: *mut c_void) -> Result<usize, Errno>;
 
 /// `long io_submit(aio_context_t ctx_id, long nr, struct iocb __user * __user *iocbpp)`
 ///
@@ -2044,11 +1885,7 @@ pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_cancel`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_cancel(
-    ctx_id: usize,
-    iocb: *mut c_void,
-    result: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -> Result<usize, Errno>;
 
 /// `long fadvise64(int fd, loff_t offset, size_t len, int advice)`
 ///
@@ -2084,12 +1921,7 @@ pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut c_void) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_wait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn epoll_wait(
-    epfd: i32,
-    events: *mut c_void,
-    maxevents: i32,
-    timeout: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn epoll_wait(epfd: i32, events: *mut c_void, maxevents: i32, timeout: i32) -> Result<usize, Errno>;
 
 /// `long remap_file_pages(unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff, unsigned long flags)`
 ///
@@ -2099,13 +1931,7 @@ pub unsafe fn epoll_wait(
 /// This call can break memory safety with its integer arguments alone (it changes
 /// mappings, the stack, thread state or control flow): the caller answers for it.
 #[fast_syscall(abi = "x86")]
-pub unsafe fn remap_file_pages(
-    start: usize,
-    size: usize,
-    prot: usize,
-    pgoff: usize,
-    flags: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn remap_file_pages(start: usize, size: usize, prot: usize, pgoff: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `long set_tid_address(int __user *tidptr)`
 ///
@@ -2125,11 +1951,7 @@ pub unsafe fn set_tid_address(tidptr: *mut i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_create`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_create(
-    which_clock: i32,
-    timer_event_spec: *mut c_void,
-    created_timer_id: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut c_void, created_timer_id: *mut c_void) -> Result<usize, Errno>;
 
 /// `long timer_settime(timer_t timer_id, int flags, struct old_itimerspec32 __user *new, struct old_itimerspec32 __user *old)`
 ///
@@ -2138,12 +1960,7 @@ pub unsafe fn timer_create(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_settime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_settime(
-    timer_id: i32,
-    flags: i32,
-    new: *mut c_void,
-    old: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn timer_settime(timer_id: i32, flags: i32, new: *mut c_void, old: *mut c_void) -> Result<usize, Errno>;
 
 /// `long timer_gettime(timer_t timer_id, struct old_itimerspec32 __user *setting)`
 ///
@@ -2200,12 +2017,7 @@ pub unsafe fn clock_getres(which_clock: i32, tp: *mut c_void) -> Result<usize, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_nanosleep`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_nanosleep(
-    which_clock: i32,
-    flags: i32,
-    rqtp: *mut c_void,
-    rmtp: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *mut c_void, rmtp: *mut c_void) -> Result<usize, Errno>;
 
 /// `long statfs64(const char __user *path, size_t sz, struct statfs64 __user *buf)`
 ///
@@ -2253,14 +2065,7 @@ pub fn fadvise64_64(fd: i32, offset: i64, len: i64, advice: i32) -> Result<usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mbind`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mbind(
-    start: usize,
-    len: usize,
-    mode: usize,
-    nmask: *const usize,
-    maxnode: usize,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const usize, maxnode: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long get_mempolicy(int __user *policy, unsigned long __user *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)`
 ///
@@ -2269,13 +2074,7 @@ pub unsafe fn mbind(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_mempolicy`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn get_mempolicy(
-    policy: *mut i32,
-    nmask: *mut usize,
-    maxnode: usize,
-    addr: usize,
-    flags: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut usize, maxnode: usize, addr: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `long set_mempolicy(int mode, const unsigned long __user *nmask, unsigned long maxnode)`
 ///
@@ -2284,8 +2083,7 @@ pub unsafe fn get_mempolicy(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 set_mempolicy`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize)
--> Result<usize, Errno>;
+pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize) -> Result<usize, Errno>;
 
 /// `long mq_open(const char __user *name, int oflag, umode_t mode, struct mq_attr __user *attr)`
 ///
@@ -2294,12 +2092,7 @@ pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize)
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_open`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_open(
-    name: *const u8,
-    oflag: i32,
-    mode: u16,
-    attr: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *mut c_void) -> Result<usize, Errno>;
 
 /// `long mq_unlink(const char __user *name)`
 ///
@@ -2317,13 +2110,7 @@ pub unsafe fn mq_unlink(name: *const u8) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedsend`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_timedsend(
-    mqdes: i32,
-    u_msg_ptr: *const u8,
-    msg_len: u32,
-    msg_prio: u32,
-    u_abs_timeout: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn mq_timedsend(mqdes: i32, u_msg_ptr: *const u8, msg_len: u32, msg_prio: u32, u_abs_timeout: *const c_void) -> Result<usize, Errno>;
 
 /// `long mq_timedreceive(mqd_t mqdes, char __user *u_msg_ptr, unsigned int msg_len, unsigned int __user *u_msg_prio, const struct old_timespec32 __user *u_abs_timeout)`
 ///
@@ -2332,13 +2119,7 @@ pub unsafe fn mq_timedsend(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedreceive`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_timedreceive(
-    mqdes: i32,
-    u_msg_ptr: *mut u8,
-    msg_len: u32,
-    u_msg_prio: *mut u32,
-    u_abs_timeout: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn mq_timedreceive(mqdes: i32, u_msg_ptr: *mut u8, msg_len: u32, u_msg_prio: *mut u32, u_abs_timeout: *const c_void) -> Result<usize, Errno>;
 
 /// `long mq_notify(mqd_t mqdes, const struct sigevent __user *notification)`
 ///
@@ -2356,11 +2137,7 @@ pub unsafe fn mq_notify(mqdes: i32, notification: *const c_void) -> Result<usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_getsetattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_getsetattr(
-    mqdes: i32,
-    mqstat: *const c_void,
-    omqstat: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn mq_getsetattr(mqdes: i32, mqstat: *const c_void, omqstat: *mut c_void) -> Result<usize, Errno>;
 
 /// `long kexec_load(unsigned long entry, unsigned long nr_segments, struct kexec_segment __user *segments, unsigned long flags)`
 ///
@@ -2369,12 +2146,7 @@ pub unsafe fn mq_getsetattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 kexec_load`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn kexec_load(
-    entry: usize,
-    nr_segments: usize,
-    segments: *mut c_void,
-    flags: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void, flags: usize) -> Result<usize, Errno>;
 
 /// `long waitid(int which, pid_t pid, struct siginfo __user *infop, int options, struct rusage __user *ru)`
 ///
@@ -2383,13 +2155,7 @@ pub unsafe fn kexec_load(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 waitid`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn waitid(
-    which: i32,
-    pid: i32,
-    infop: *mut c_void,
-    options: i32,
-    ru: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn waitid(which: i32, pid: i32, infop: *mut c_void, options: i32, ru: *mut c_void) -> Result<usize, Errno>;
 
 /// `long add_key(const char __user *_type, const char __user *_description, const void __user *_payload, size_t plen, key_serial_t destringid)`
 ///
@@ -2398,13 +2164,7 @@ pub unsafe fn waitid(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 add_key`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn add_key(
-    _type: *const u8,
-    _description: *const u8,
-    _payload: *const c_void,
-    plen: usize,
-    destringid: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn add_key(_type: *const u8, _description: *const u8, _payload: *const c_void, plen: usize, destringid: i32) -> Result<usize, Errno>;
 
 /// `long request_key(const char __user *_type, const char __user *_description, const char __user *_callout_info, key_serial_t destringid)`
 ///
@@ -2413,19 +2173,13 @@ pub unsafe fn add_key(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 request_key`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn request_key(
-    _type: *const u8,
-    _description: *const u8,
-    _callout_info: *const u8,
-    destringid: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn request_key(_type: *const u8, _description: *const u8, _callout_info: *const u8, destringid: i32) -> Result<usize, Errno>;
 
 /// `long keyctl(int cmd, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)`
 ///
 /// Number 288 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn keyctl(cmd: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize)
--> Result<usize, Errno>;
+pub fn keyctl(cmd: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize) -> Result<usize, Errno>;
 
 /// `long ioprio_set(int which, int who, int ioprio)`
 ///
@@ -2467,12 +2221,7 @@ pub fn inotify_rm_watch(fd: i32, wd: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 migrate_pages`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn migrate_pages(
-    pid: i32,
-    maxnode: usize,
-    from: *const usize,
-    to: *const usize,
-) -> Result<usize, Errno>;
+pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const usize, to: *const usize) -> Result<usize, Errno>;
 
 /// `long openat(int dfd, const char __user *filename, int flags, umode_t mode)`
 ///
@@ -2508,13 +2257,7 @@ pub unsafe fn mknodat(dfd: i32, filename: *const u8, mode: u16, dev: u32) -> Res
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchownat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fchownat(
-    dfd: i32,
-    filename: *const u8,
-    user: u32,
-    group: u32,
-    flag: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn fchownat(dfd: i32, filename: *const u8, user: u32, group: u32, flag: i32) -> Result<usize, Errno>;
 
 /// `long futimesat(unsigned int dfd, const char __user *filename, struct old_timeval32 __user *t)`
 ///
@@ -2532,12 +2275,7 @@ pub unsafe fn futimesat(dfd: u32, filename: *const u8, t: *mut c_void) -> Result
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstatat64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fstatat64(
-    dfd: i32,
-    filename: *const u8,
-    statbuf: *mut c_void,
-    flag: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn fstatat64(dfd: i32, filename: *const u8, statbuf: *mut c_void, flag: i32) -> Result<usize, Errno>;
 
 /// `long unlinkat(int dfd, const char __user *pathname, int flag)`
 ///
@@ -2555,12 +2293,7 @@ pub unsafe fn unlinkat(dfd: i32, pathname: *const u8, flag: i32) -> Result<usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 renameat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn renameat(
-    olddfd: i32,
-    oldname: *const u8,
-    newdfd: i32,
-    newname: *const u8,
-) -> Result<usize, Errno>;
+pub unsafe fn renameat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8) -> Result<usize, Errno>;
 
 /// `long linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname, int flags)`
 ///
@@ -2569,13 +2302,7 @@ pub unsafe fn renameat(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 linkat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn linkat(
-    olddfd: i32,
-    oldname: *const u8,
-    newdfd: i32,
-    newname: *const u8,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn linkat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: i32) -> Result<usize, Errno>;
 
 /// `long symlinkat(const char __user *oldname, int newdfd, const char __user *newname)`
 ///
@@ -2584,11 +2311,7 @@ pub unsafe fn linkat(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 symlinkat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn symlinkat(
-    oldname: *const u8,
-    newdfd: i32,
-    newname: *const u8,
-) -> Result<usize, Errno>;
+pub unsafe fn symlinkat(oldname: *const u8, newdfd: i32, newname: *const u8) -> Result<usize, Errno>;
 
 /// `long readlinkat(int dfd, const char __user *path, char __user *buf, int bufsiz)`
 ///
@@ -2597,12 +2320,7 @@ pub unsafe fn symlinkat(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 readlinkat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn readlinkat(
-    dfd: i32,
-    path: *const u8,
-    buf: *mut u8,
-    bufsiz: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn readlinkat(dfd: i32, path: *const u8, buf: *mut u8, bufsiz: i32) -> Result<usize, Errno>;
 
 /// `long fchmodat(int dfd, const char __user *filename, umode_t mode)`
 ///
@@ -2629,14 +2347,7 @@ pub unsafe fn faccessat(dfd: i32, filename: *const u8, mode: i32) -> Result<usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pselect6(
-    n: i32,
-    inp: *mut c_void,
-    outp: *mut c_void,
-    exp: *mut c_void,
-    tsp: *mut c_void,
-    sig: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *mut c_void) -> Result<usize, Errno>;
 
 /// `long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct old_timespec32 __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -2645,13 +2356,7 @@ pub unsafe fn pselect6(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 ppoll`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn ppoll(
-    ufds: *mut c_void,
-    nfds: u32,
-    tsp: *mut c_void,
-    sigmask: *const c_void,
-    sigsetsize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn ppoll(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
 
 /// `long unshare(unsigned long unshare_flags)`
 ///
@@ -2677,11 +2382,7 @@ pub unsafe fn set_robust_list(head: *mut c_void, len: usize) -> Result<usize, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_robust_list`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn get_robust_list(
-    pid: i32,
-    head_ptr: *mut c_void,
-    len_ptr: *mut usize,
-) -> Result<usize, Errno>;
+pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut usize) -> Result<usize, Errno>;
 
 /// `long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)`
 ///
@@ -2690,14 +2391,7 @@ pub unsafe fn get_robust_list(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 splice`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn splice(
-    fd_in: i32,
-    off_in: *mut i64,
-    fd_out: i32,
-    off_out: *mut i64,
-    len: usize,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn splice(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out: *mut i64, len: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long sync_file_range(int fd, loff_t offset, loff_t nbytes, unsigned int flags)`
 ///
@@ -2718,12 +2412,7 @@ pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> Result<usize, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 vmsplice`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn vmsplice(
-    fd: i32,
-    iov: *const c_void,
-    nr_segs: usize,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn vmsplice(fd: i32, iov: *const c_void, nr_segs: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long move_pages(pid_t pid, unsigned long nr_pages, const void __user * __user *pages, const int __user *nodes, int __user *status, int flags)`
 ///
@@ -2732,14 +2421,7 @@ pub unsafe fn vmsplice(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 move_pages`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn move_pages(
-    pid: i32,
-    nr_pages: usize,
-    pages: *const c_void,
-    nodes: *const i32,
-    status: *mut i32,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn move_pages(pid: i32, nr_pages: usize, pages: *const c_void, nodes: *const i32, status: *mut i32, flags: i32) -> Result<usize, Errno>;
 
 /// `long getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache)`
 ///
@@ -2757,14 +2439,7 @@ pub unsafe fn getcpu(cpu: *mut u32, node: *mut u32, cache: *mut c_void) -> Resul
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_pwait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn epoll_pwait(
-    epfd: i32,
-    events: *mut c_void,
-    maxevents: i32,
-    timeout: i32,
-    sigmask: *const c_void,
-    sigsetsize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn epoll_pwait(epfd: i32, events: *mut c_void, maxevents: i32, timeout: i32, sigmask: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
 
 /// `long utimensat(unsigned int dfd, const char __user *filename, struct old_timespec32 __user *t, int flags)`
 ///
@@ -2773,12 +2448,7 @@ pub unsafe fn epoll_pwait(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utimensat(
-    dfd: u32,
-    filename: *const u8,
-    t: *mut c_void,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn utimensat(dfd: u32, filename: *const u8, t: *mut c_void, flags: i32) -> Result<usize, Errno>;
 
 /// `long signalfd(int ufd, sigset_t __user *user_mask, size_t sizemask)`
 ///
@@ -2814,12 +2484,7 @@ pub fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> Result<usize, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_settime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timerfd_settime(
-    ufd: i32,
-    flags: i32,
-    utmr: *const c_void,
-    otmr: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const c_void, otmr: *mut c_void) -> Result<usize, Errno>;
 
 /// `long timerfd_gettime(int ufd, struct old_itimerspec32 __user *otmr)`
 ///
@@ -2837,12 +2502,7 @@ pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut c_void) -> Result<usize, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd4`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn signalfd4(
-    ufd: i32,
-    user_mask: *mut c_void,
-    sizemask: usize,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn signalfd4(ufd: i32, user_mask: *mut c_void, sizemask: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `long eventfd2(unsigned int count, int flags)`
 ///
@@ -2884,13 +2544,7 @@ pub fn inotify_init1(flags: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 preadv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn preadv(
-    fd: usize,
-    vec: *const c_void,
-    vlen: usize,
-    pos_l: usize,
-    pos_h: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn preadv(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
 
 /// `long pwritev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)`
 ///
@@ -2899,13 +2553,7 @@ pub unsafe fn preadv(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pwritev`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pwritev(
-    fd: usize,
-    vec: *const c_void,
-    vlen: usize,
-    pos_l: usize,
-    pos_h: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn pwritev(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
 
 /// `long rt_tgsigqueueinfo(pid_t tgid, pid_t pid, int sig, siginfo_t __user *uinfo)`
 ///
@@ -2914,12 +2562,7 @@ pub unsafe fn pwritev(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_tgsigqueueinfo`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_tgsigqueueinfo(
-    tgid: i32,
-    pid: i32,
-    sig: i32,
-    uinfo: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut c_void) -> Result<usize, Errno>;
 
 /// `long perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
 ///
@@ -2928,13 +2571,7 @@ pub unsafe fn rt_tgsigqueueinfo(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 perf_event_open`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn perf_event_open(
-    attr_uptr: *mut c_void,
-    pid: i32,
-    cpu: i32,
-    group_fd: i32,
-    flags: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn perf_event_open(attr_uptr: *mut c_void, pid: i32, cpu: i32, group_fd: i32, flags: usize) -> Result<usize, Errno>;
 
 /// `long recvmmsg(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags, struct old_timespec32 __user *timeout)`
 ///
@@ -2943,13 +2580,7 @@ pub unsafe fn perf_event_open(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvmmsg`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn recvmmsg(
-    fd: i32,
-    msg: *mut c_void,
-    vlen: u32,
-    flags: u32,
-    timeout: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn recvmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, timeout: *mut c_void) -> Result<usize, Errno>;
 
 /// `long fanotify_init(unsigned int flags, unsigned int event_f_flags)`
 ///
@@ -2964,14 +2595,7 @@ pub fn fanotify_init(flags: u32, event_f_flags: u32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fanotify_mark`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fanotify_mark(
-    fanotify_fd: i32,
-    flags: u32,
-    mask_1: u32,
-    mask_2: u32,
-    dfd: i32,
-    pathname: *const u8,
-) -> Result<usize, Errno>;
+pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask_1: u32, mask_2: u32, dfd: i32, pathname: *const u8) -> Result<usize, Errno>;
 
 /// `long prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 __user *new_rlim, struct rlimit64 __user *old_rlim)`
 ///
@@ -2980,12 +2604,7 @@ pub unsafe fn fanotify_mark(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 prlimit64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn prlimit64(
-    pid: i32,
-    resource: u32,
-    new_rlim: *const c_void,
-    old_rlim: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn prlimit64(pid: i32, resource: u32, new_rlim: *const c_void, old_rlim: *mut c_void) -> Result<usize, Errno>;
 
 /// `long name_to_handle_at(int dfd, const char __user *name, struct file_handle __user *handle, void __user *mnt_id, int flag)`
 ///
@@ -2994,13 +2613,7 @@ pub unsafe fn prlimit64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 name_to_handle_at`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn name_to_handle_at(
-    dfd: i32,
-    name: *const u8,
-    handle: *mut c_void,
-    mnt_id: *mut c_void,
-    flag: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn name_to_handle_at(dfd: i32, name: *const u8, handle: *mut c_void, mnt_id: *mut c_void, flag: i32) -> Result<usize, Errno>;
 
 /// `long open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)`
 ///
@@ -3009,11 +2622,7 @@ pub unsafe fn name_to_handle_at(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_by_handle_at`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn open_by_handle_at(
-    mountdirfd: i32,
-    handle: *mut c_void,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *mut c_void, flags: i32) -> Result<usize, Errno>;
 
 /// `long clock_adjtime(clockid_t which_clock, struct old_timex32 __user *tx)`
 ///
@@ -3052,14 +2661,7 @@ pub fn setns(fd: i32, nstype: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 process_vm_readv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn process_vm_readv(
-    pid: i32,
-    lvec: *const c_void,
-    liovcnt: usize,
-    rvec: *const c_void,
-    riovcnt: usize,
-    flags: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn process_vm_readv(pid: i32, lvec: *const c_void, liovcnt: usize, rvec: *const c_void, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `long process_vm_writev(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)`
 ///
@@ -3068,14 +2670,7 @@ pub unsafe fn process_vm_readv(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 process_vm_writev`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn process_vm_writev(
-    pid: i32,
-    lvec: *const c_void,
-    liovcnt: usize,
-    rvec: *const c_void,
-    riovcnt: usize,
-    flags: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn process_vm_writev(pid: i32, lvec: *const c_void, liovcnt: usize, rvec: *const c_void, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `long kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)`
 ///
@@ -3108,12 +2703,7 @@ pub unsafe fn sched_setattr(pid: i32, attr: *mut c_void, flags: u32) -> Result<u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_getattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_getattr(
-    pid: i32,
-    attr: *mut c_void,
-    size: u32,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn sched_getattr(pid: i32, attr: *mut c_void, size: u32, flags: u32) -> Result<usize, Errno>;
 
 /// `long renameat2(int olddfd, const char __user *oldname, int newdfd, const char __user *newname, unsigned int flags)`
 ///
@@ -3122,13 +2712,7 @@ pub unsafe fn sched_getattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 renameat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn renameat2(
-    olddfd: i32,
-    oldname: *const u8,
-    newdfd: i32,
-    newname: *const u8,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn renameat2(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: u32) -> Result<usize, Errno>;
 
 /// `long seccomp(unsigned int op, unsigned int flags, void __user *uargs)`
 ///
@@ -3173,13 +2757,7 @@ pub unsafe fn bpf(cmd: i32, attr: *mut c_void, size: u32) -> Result<usize, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 execveat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn execveat(
-    dfd: i32,
-    filename: *const u8,
-    argv: *const c_void,
-    envp: *const c_void,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn execveat(dfd: i32, filename: *const u8, argv: *const c_void, envp: *const c_void, flags: i32) -> Result<usize, Errno>;
 
 /// `long socket(int family, int type_, int protocol)`
 ///
@@ -3194,12 +2772,7 @@ pub fn socket(family: i32, type_: i32, protocol: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 socketpair`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn socketpair(
-    family: i32,
-    type_: i32,
-    protocol: i32,
-    usockvec: *mut i32,
-) -> Result<usize, Errno>;
+pub unsafe fn socketpair(family: i32, type_: i32, protocol: i32, usockvec: *mut i32) -> Result<usize, Errno>;
 
 /// `long bind(int fd, struct sockaddr __user *umyaddr, int addrlen)`
 ///
@@ -3232,12 +2805,7 @@ pub fn listen(fd: i32, backlog: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept4`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn accept4(
-    fd: i32,
-    upeer_sockaddr: *mut c_void,
-    upeer_addrlen: *mut i32,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32, flags: i32) -> Result<usize, Errno>;
 
 /// `long getsockopt(int fd, int level, int optname, char __user *optval, int __user *optlen)`
 ///
@@ -3246,13 +2814,7 @@ pub unsafe fn accept4(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockopt`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getsockopt(
-    fd: i32,
-    level: i32,
-    optname: i32,
-    optval: *mut u8,
-    optlen: *mut i32,
-) -> Result<usize, Errno>;
+pub unsafe fn getsockopt(fd: i32, level: i32, optname: i32, optval: *mut u8, optlen: *mut i32) -> Result<usize, Errno>;
 
 /// `long setsockopt(int fd, int level, int optname, char __user *optval, int optlen)`
 ///
@@ -3261,13 +2823,7 @@ pub unsafe fn getsockopt(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setsockopt`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setsockopt(
-    fd: i32,
-    level: i32,
-    optname: i32,
-    optval: *const u8,
-    optlen: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn setsockopt(fd: i32, level: i32, optname: i32, optval: *const u8, optlen: i32) -> Result<usize, Errno>;
 
 /// `long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -3276,11 +2832,7 @@ pub unsafe fn setsockopt(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockname`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getsockname(
-    fd: i32,
-    usockaddr: *mut c_void,
-    usockaddr_len: *mut i32,
-) -> Result<usize, Errno>;
+pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<usize, Errno>;
 
 /// `long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -3289,11 +2841,7 @@ pub unsafe fn getsockname(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getpeername`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getpeername(
-    fd: i32,
-    usockaddr: *mut c_void,
-    usockaddr_len: *mut i32,
-) -> Result<usize, Errno>;
+pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<usize, Errno>;
 
 /// `long sendto(int fd, void __user *buff, size_t len, unsigned flags, struct sockaddr __user *addr, int addr_len)`
 ///
@@ -3302,14 +2850,7 @@ pub unsafe fn getpeername(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendto`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendto(
-    fd: i32,
-    buff: *const c_void,
-    len: usize,
-    flags: u32,
-    addr: *const c_void,
-    addr_len: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const c_void, addr_len: i32) -> Result<usize, Errno>;
 
 /// `long sendmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -3327,14 +2868,7 @@ pub unsafe fn sendmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvfrom`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn recvfrom(
-    fd: i32,
-    ubuf: *mut c_void,
-    size: usize,
-    flags: u32,
-    addr: *mut c_void,
-    addr_len: *mut i32,
-) -> Result<usize, Errno>;
+pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut c_void, addr_len: *mut i32) -> Result<usize, Errno>;
 
 /// `long recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -3376,14 +2910,7 @@ pub fn mlock2(start: usize, len: usize, flags: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 copy_file_range`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn copy_file_range(
-    fd_in: i32,
-    off_in: *mut i64,
-    fd_out: i32,
-    off_out: *mut i64,
-    len: usize,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out: *mut i64, len: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long preadv2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
 ///
@@ -3392,14 +2919,7 @@ pub unsafe fn copy_file_range(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 preadv2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn preadv2(
-    fd: usize,
-    vec: *const c_void,
-    vlen: usize,
-    pos_l: usize,
-    pos_h: usize,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn preadv2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `long pwritev2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
 ///
@@ -3408,14 +2928,7 @@ pub unsafe fn preadv2(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pwritev2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pwritev2(
-    fd: usize,
-    vec: *const c_void,
-    vlen: usize,
-    pos_l: usize,
-    pos_h: usize,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn pwritev2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `long pkey_mprotect(unsigned long start, size_t len, unsigned long prot, int pkey)`
 ///
@@ -3425,12 +2938,7 @@ pub unsafe fn pwritev2(
 /// This call can break memory safety with its integer arguments alone (it changes
 /// mappings, the stack, thread state or control flow): the caller answers for it.
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pkey_mprotect(
-    start: usize,
-    len: usize,
-    prot: usize,
-    pkey: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn pkey_mprotect(start: usize, len: usize, prot: usize, pkey: i32) -> Result<usize, Errno>;
 
 /// `long pkey_alloc(unsigned long flags, unsigned long init_val)`
 ///
@@ -3451,13 +2959,7 @@ pub fn pkey_free(pkey: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statx`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn statx(
-    dfd: i32,
-    path: *const u8,
-    flags: u32,
-    mask: u32,
-    buffer: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn statx(dfd: i32, path: *const u8, flags: u32, mask: u32, buffer: *mut c_void) -> Result<usize, Errno>;
 
 /// `long arch_prctl(int option, unsigned long arg2)`
 ///
@@ -3476,14 +2978,7 @@ pub unsafe fn arch_prctl(option: i32, arg2: usize) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_pgetevents(
-    ctx_id: usize,
-    min_nr: isize,
-    nr: isize,
-    events: *mut c_void,
-    timeout: *mut c_void,
-    sig: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void, sig: *const c_void) -> Result<usize, Errno>;
 
 /// `long rseq(struct rseq __user *rseq, uint32_t rseq_len, int flags, uint32_t sig)`
 ///
@@ -3556,12 +3051,7 @@ pub fn msgget(key: i32, msgflg: i32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 msgsnd`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn msgsnd(
-    msqid: i32,
-    msgp: *const c_void,
-    msgsz: usize,
-    msgflg: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn msgsnd(msqid: i32, msgp: *const c_void, msgsz: usize, msgflg: i32) -> Result<usize, Errno>;
 
 /// `long msgrcv(int msqid, struct msgbuf __user *msgp, size_t msgsz, long msgtyp, int msgflg)`
 ///
@@ -3570,13 +3060,7 @@ pub unsafe fn msgsnd(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 msgrcv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn msgrcv(
-    msqid: i32,
-    msgp: *mut c_void,
-    msgsz: usize,
-    msgtyp: isize,
-    msgflg: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn msgrcv(msqid: i32, msgp: *mut c_void, msgsz: usize, msgtyp: isize, msgflg: i32) -> Result<usize, Errno>;
 
 /// `long msgctl(int msqid, int cmd, struct msqid_ds __user *buf)`
 ///
@@ -3630,12 +3114,7 @@ pub unsafe fn clock_getres_time64(which_clock: i32, tp: *mut c_void) -> Result<u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_nanosleep_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_nanosleep_time64(
-    which_clock: i32,
-    flags: i32,
-    rqtp: *const c_void,
-    rmtp: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn clock_nanosleep_time64(which_clock: i32, flags: i32, rqtp: *const c_void, rmtp: *mut c_void) -> Result<usize, Errno>;
 
 /// `long timer_gettime64(timer_t timer_id, struct __kernel_itimerspec __user *setting)`
 ///
@@ -3653,12 +3132,7 @@ pub unsafe fn timer_gettime64(timer_id: i32, setting: *mut c_void) -> Result<usi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_settime64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_settime64(
-    timer_id: i32,
-    flags: i32,
-    new_setting: *const c_void,
-    old_setting: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn timer_settime64(timer_id: i32, flags: i32, new_setting: *const c_void, old_setting: *mut c_void) -> Result<usize, Errno>;
 
 /// `long timerfd_gettime64(int ufd, struct __kernel_itimerspec __user *otmr)`
 ///
@@ -3676,12 +3150,7 @@ pub unsafe fn timerfd_gettime64(ufd: i32, otmr: *mut c_void) -> Result<usize, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_settime64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timerfd_settime64(
-    ufd: i32,
-    flags: i32,
-    utmr: *const c_void,
-    otmr: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn timerfd_settime64(ufd: i32, flags: i32, utmr: *const c_void, otmr: *mut c_void) -> Result<usize, Errno>;
 
 /// `long utimensat_time64(int dfd, const char __user *filename, struct __kernel_timespec __user *utimes, int flags)`
 ///
@@ -3690,12 +3159,7 @@ pub unsafe fn timerfd_settime64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utimensat_time64(
-    dfd: i32,
-    filename: *const u8,
-    utimes: *mut c_void,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn utimensat_time64(dfd: i32, filename: *const u8, utimes: *mut c_void, flags: i32) -> Result<usize, Errno>;
 
 /// `long pselect6_time64(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)`
 ///
@@ -3704,14 +3168,7 @@ pub unsafe fn utimensat_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pselect6_time64(
-    n: i32,
-    inp: *mut c_void,
-    outp: *mut c_void,
-    exp: *mut c_void,
-    tsp: *mut c_void,
-    sig: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn pselect6_time64(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *mut c_void) -> Result<usize, Errno>;
 
 /// `long ppoll_time64(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -3720,13 +3177,7 @@ pub unsafe fn pselect6_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 ppoll_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn ppoll_time64(
-    ufds: *mut c_void,
-    nfds: u32,
-    tsp: *mut c_void,
-    sigmask: *const c_void,
-    sigsetsize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn ppoll_time64(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
 
 /// `long io_pgetevents_time64(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout, const struct __aio_sigset __user *sig)`
 ///
@@ -3735,14 +3186,7 @@ pub unsafe fn ppoll_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_pgetevents_time64(
-    ctx_id: usize,
-    min_nr: isize,
-    nr: isize,
-    events: *mut c_void,
-    timeout: *mut c_void,
-    sig: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn io_pgetevents_time64(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void, sig: *const c_void) -> Result<usize, Errno>;
 
 /// `long recvmmsg_time64(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags, struct __kernel_timespec __user *timeout)`
 ///
@@ -3751,13 +3195,7 @@ pub unsafe fn io_pgetevents_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvmmsg_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn recvmmsg_time64(
-    fd: i32,
-    msg: *mut c_void,
-    vlen: u32,
-    flags: u32,
-    timeout: *mut c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn recvmmsg_time64(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, timeout: *mut c_void) -> Result<usize, Errno>;
 
 /// `long mq_timedsend_time64(mqd_t mqdes, const char __user *msg_ptr, size_t msg_len, unsigned int msg_prio, const struct __kernel_timespec __user *abs_timeout)`
 ///
@@ -3766,13 +3204,7 @@ pub unsafe fn recvmmsg_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedsend_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_timedsend_time64(
-    mqdes: i32,
-    msg_ptr: *const u8,
-    msg_len: usize,
-    msg_prio: u32,
-    abs_timeout: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn mq_timedsend_time64(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_prio: u32, abs_timeout: *const c_void) -> Result<usize, Errno>;
 
 /// `long mq_timedreceive_time64(mqd_t mqdes, char __user *msg_ptr, size_t msg_len, unsigned int __user *msg_prio, const struct __kernel_timespec __user *abs_timeout)`
 ///
@@ -3781,13 +3213,7 @@ pub unsafe fn mq_timedsend_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedreceive_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_timedreceive_time64(
-    mqdes: i32,
-    msg_ptr: *mut u8,
-    msg_len: usize,
-    msg_prio: *mut u32,
-    abs_timeout: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn mq_timedreceive_time64(mqdes: i32, msg_ptr: *mut u8, msg_len: usize, msg_prio: *mut u32, abs_timeout: *const c_void) -> Result<usize, Errno>;
 
 /// `long semtimedop_time64(int semid, struct sembuf __user *sops, unsigned nsops, const struct __kernel_timespec __user *timeout)`
 ///
@@ -3796,12 +3222,7 @@ pub unsafe fn mq_timedreceive_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn semtimedop_time64(
-    semid: i32,
-    sops: *mut c_void,
-    nsops: u32,
-    timeout: *const c_void,
-) -> Result<usize, Errno>;
+pub unsafe fn semtimedop_time64(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const c_void) -> Result<usize, Errno>;
 
 /// `long rt_sigtimedwait_time64(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)`
 ///
@@ -3810,12 +3231,7 @@ pub unsafe fn semtimedop_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigtimedwait_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigtimedwait_time64(
-    uthese: *const c_void,
-    uinfo: *mut c_void,
-    uts: *const c_void,
-    sigsetsize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn rt_sigtimedwait_time64(uthese: *const c_void, uinfo: *mut c_void, uts: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
 
 /// `long futex_time64(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime, u32 __user *uaddr2, u32 val3)`
 ///
@@ -3824,14 +3240,7 @@ pub unsafe fn rt_sigtimedwait_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_time64(
-    uaddr: *mut u32,
-    op: i32,
-    val: u32,
-    utime: *const c_void,
-    uaddr2: *mut u32,
-    val3: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn futex_time64(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, uaddr2: *mut u32, val3: u32) -> Result<usize, Errno>;
 
 /// `long sched_rr_get_interval_time64(pid_t pid, struct __kernel_timespec __user *interval)`
 ///
@@ -3840,8 +3249,7 @@ pub unsafe fn futex_time64(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_rr_get_interval_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_rr_get_interval_time64(pid: i32, interval: *mut c_void)
--> Result<usize, Errno>;
+pub unsafe fn sched_rr_get_interval_time64(pid: i32, interval: *mut c_void) -> Result<usize, Errno>;
 
 /// `long pidfd_send_signal(int pidfd, int sig, siginfo_t __user *info, unsigned int flags)`
 ///
@@ -3850,12 +3258,7 @@ pub unsafe fn sched_rr_get_interval_time64(pid: i32, interval: *mut c_void)
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pidfd_send_signal`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pidfd_send_signal(
-    pidfd: i32,
-    sig: i32,
-    info: *mut c_void,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut c_void, flags: u32) -> Result<usize, Errno>;
 
 /// `long io_uring_setup(u32 entries, struct io_uring_params __user *p)`
 ///
@@ -3873,14 +3276,7 @@ pub unsafe fn io_uring_setup(entries: u32, p: *mut c_void) -> Result<usize, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_enter`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_uring_enter(
-    fd: u32,
-    to_submit: u32,
-    min_complete: u32,
-    flags: u32,
-    argp: *const c_void,
-    argsz: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn io_uring_enter(fd: u32, to_submit: u32, min_complete: u32, flags: u32, argp: *const c_void, argsz: usize) -> Result<usize, Errno>;
 
 /// `long io_uring_register(unsigned int fd, unsigned int op, void __user *arg, unsigned int nr_args)`
 ///
@@ -3889,12 +3285,7 @@ pub unsafe fn io_uring_enter(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_register`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_uring_register(
-    fd: u32,
-    op: u32,
-    arg: *mut c_void,
-    nr_args: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn io_uring_register(fd: u32, op: u32, arg: *mut c_void, nr_args: u32) -> Result<usize, Errno>;
 
 /// `long open_tree(int dfd, const char __user *path, unsigned flags)`
 ///
@@ -3912,13 +3303,7 @@ pub unsafe fn open_tree(dfd: i32, path: *const u8, flags: u32) -> Result<usize, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 move_mount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn move_mount(
-    from_dfd: i32,
-    from_path: *const u8,
-    to_dfd: i32,
-    to_path: *const u8,
-    ms_flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn move_mount(from_dfd: i32, from_path: *const u8, to_dfd: i32, to_path: *const u8, ms_flags: u32) -> Result<usize, Errno>;
 
 /// `long fsopen(const char __user *fs_name, unsigned int flags)`
 ///
@@ -3936,13 +3321,7 @@ pub unsafe fn fsopen(fs_name: *const u8, flags: u32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsconfig`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fsconfig(
-    fs_fd: i32,
-    cmd: u32,
-    key: *const u8,
-    value: *const c_void,
-    aux: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn fsconfig(fs_fd: i32, cmd: u32, key: *const u8, value: *const c_void, aux: i32) -> Result<usize, Errno>;
 
 /// `long fsmount(int fs_fd, unsigned int flags, unsigned int ms_flags)`
 ///
@@ -3989,12 +3368,7 @@ pub fn close_range(fd: u32, max_fd: u32, flags: u32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn openat2(
-    dfd: i32,
-    filename: *const u8,
-    how: *mut c_void,
-    size: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn openat2(dfd: i32, filename: *const u8, how: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `long pidfd_getfd(int pidfd, int fd, unsigned int flags)`
 ///
@@ -4009,12 +3383,7 @@ pub fn pidfd_getfd(pidfd: i32, fd: i32, flags: u32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 faccessat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn faccessat2(
-    dfd: i32,
-    filename: *const u8,
-    mode: i32,
-    flags: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn faccessat2(dfd: i32, filename: *const u8, mode: i32, flags: i32) -> Result<usize, Errno>;
 
 /// `long process_madvise(int pidfd, const struct iovec __user *vec, size_t vlen, int behavior, unsigned int flags)`
 ///
@@ -4025,13 +3394,7 @@ pub unsafe fn faccessat2(
 /// This call can break memory safety with its integer arguments alone (it changes
 /// mappings, the stack, thread state or control flow): the caller answers for it.
 #[fast_syscall(abi = "x86")]
-pub unsafe fn process_madvise(
-    pidfd: i32,
-    vec: *const c_void,
-    vlen: usize,
-    behavior: i32,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn process_madvise(pidfd: i32, vec: *const c_void, vlen: usize, behavior: i32, flags: u32) -> Result<usize, Errno>;
 
 /// `long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -4040,14 +3403,7 @@ pub unsafe fn process_madvise(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_pwait2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn epoll_pwait2(
-    epfd: i32,
-    events: *mut c_void,
-    maxevents: i32,
-    timeout: *const c_void,
-    sigmask: *const c_void,
-    sigsetsize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn epoll_pwait2(epfd: i32, events: *mut c_void, maxevents: i32, timeout: *const c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
 
 /// `long mount_setattr(int dfd, const char __user *path, unsigned int flags, struct mount_attr __user *uattr, size_t usize)`
 ///
@@ -4056,13 +3412,7 @@ pub unsafe fn epoll_pwait2(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount_setattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mount_setattr(
-    dfd: i32,
-    path: *const u8,
-    flags: u32,
-    uattr: *mut c_void,
-    usize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<usize, Errno>;
 
 /// `long quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
 ///
@@ -4080,11 +3430,7 @@ pub unsafe fn quotactl_fd(fd: u32, cmd: u32, id: u32, addr: *mut c_void) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 landlock_create_ruleset`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn landlock_create_ruleset(
-    attr: *const c_void,
-    size: usize,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn landlock_create_ruleset(attr: *const c_void, size: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long landlock_add_rule(int ruleset_fd, enum landlock_rule_type rule_type, const void __user *rule_attr, __u32 flags)`
 ///
@@ -4093,12 +3439,7 @@ pub unsafe fn landlock_create_ruleset(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 landlock_add_rule`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn landlock_add_rule(
-    ruleset_fd: i32,
-    rule_type: i32,
-    rule_attr: *const c_void,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn landlock_add_rule(ruleset_fd: i32, rule_type: i32, rule_attr: *const c_void, flags: u32) -> Result<usize, Errno>;
 
 /// `long landlock_restrict_self(int ruleset_fd, __u32 flags)`
 ///
@@ -4125,24 +3466,13 @@ pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_waitv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_waitv(
-    waiters: *mut c_void,
-    nr_futexes: u32,
-    flags: u32,
-    timeout: *mut c_void,
-    clockid: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn futex_waitv(waiters: *mut c_void, nr_futexes: u32, flags: u32, timeout: *mut c_void, clockid: i32) -> Result<usize, Errno>;
 
 /// `long set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
 ///
 /// Number 450 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn set_mempolicy_home_node(
-    start: usize,
-    len: usize,
-    home_node: usize,
-    flags: usize,
-) -> Result<usize, Errno>;
+pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `long cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)`
 ///
@@ -4151,12 +3481,7 @@ pub fn set_mempolicy_home_node(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 cachestat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn cachestat(
-    fd: u32,
-    cstat_range: *mut c_void,
-    cstat: *mut c_void,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn cachestat(fd: u32, cstat_range: *mut c_void, cstat: *mut c_void, flags: u32) -> Result<usize, Errno>;
 
 /// `long fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
 ///
@@ -4165,12 +3490,7 @@ pub unsafe fn cachestat(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchmodat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fchmodat2(
-    dfd: i32,
-    filename: *const u8,
-    mode: u16,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn fchmodat2(dfd: i32, filename: *const u8, mode: u16, flags: u32) -> Result<usize, Errno>;
 
 /// `long map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)`
 ///
@@ -4185,12 +3505,7 @@ pub fn map_shadow_stack(addr: usize, size: usize, flags: u32) -> Result<usize, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wake`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_wake(
-    uaddr: *mut c_void,
-    mask: usize,
-    nr: i32,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -> Result<usize, Errno>;
 
 /// `long futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timespec, clockid_t clockid)`
 ///
@@ -4199,14 +3514,7 @@ pub unsafe fn futex_wake(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_wait(
-    uaddr: *mut c_void,
-    val: usize,
-    mask: usize,
-    flags: u32,
-    timespec: *mut c_void,
-    clockid: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut c_void, clockid: i32) -> Result<usize, Errno>;
 
 /// `long futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
 ///
@@ -4215,12 +3523,7 @@ pub unsafe fn futex_wait(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_requeue`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_requeue(
-    waiters: *mut c_void,
-    flags: u32,
-    nr_wake: i32,
-    nr_requeue: i32,
-) -> Result<usize, Errno>;
+pub unsafe fn futex_requeue(waiters: *mut c_void, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<usize, Errno>;
 
 /// `long statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
 ///
@@ -4229,12 +3532,7 @@ pub unsafe fn futex_requeue(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statmount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn statmount(
-    req: *const c_void,
-    buf: *mut c_void,
-    bufsize: usize,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn statmount(req: *const c_void, buf: *mut c_void, bufsize: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)`
 ///
@@ -4243,12 +3541,7 @@ pub unsafe fn statmount(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listmount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn listmount(
-    req: *const c_void,
-    mnt_ids: *mut u64,
-    nr_mnt_ids: usize,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn listmount(req: *const c_void, mnt_ids: *mut u64, nr_mnt_ids: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)`
 ///
@@ -4257,12 +3550,7 @@ pub unsafe fn listmount(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_get_self_attr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lsm_get_self_attr(
-    attr: u32,
-    ctx: *mut c_void,
-    size: *mut u32,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn lsm_get_self_attr(attr: u32, ctx: *mut c_void, size: *mut u32, flags: u32) -> Result<usize, Errno>;
 
 /// `long lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)`
 ///
@@ -4271,12 +3559,7 @@ pub unsafe fn lsm_get_self_attr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_set_self_attr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lsm_set_self_attr(
-    attr: u32,
-    ctx: *mut c_void,
-    size: u32,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *mut c_void, size: u32, flags: u32) -> Result<usize, Errno>;
 
 /// `long lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)`
 ///
@@ -4304,14 +3587,7 @@ pub unsafe fn mseal(start: usize, len: usize, flags: usize) -> Result<usize, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setxattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setxattrat(
-    dfd: i32,
-    path: *const u8,
-    at_flags: u32,
-    name: *const u8,
-    args: *const c_void,
-    size: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *const c_void, size: usize) -> Result<usize, Errno>;
 
 /// `long getxattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name, struct xattr_args __user *args, size_t size)`
 ///
@@ -4320,14 +3596,7 @@ pub unsafe fn setxattrat(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getxattrat(
-    dfd: i32,
-    path: *const u8,
-    at_flags: u32,
-    name: *const u8,
-    args: *mut c_void,
-    size: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `long listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
 ///
@@ -4336,13 +3605,7 @@ pub unsafe fn getxattrat(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listxattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn listxattrat(
-    dfd: i32,
-    path: *const u8,
-    at_flags: u32,
-    list: *mut u8,
-    size: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn listxattrat(dfd: i32, path: *const u8, at_flags: u32, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
 /// `long removexattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name)`
 ///
@@ -4351,12 +3614,7 @@ pub unsafe fn listxattrat(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 removexattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn removexattrat(
-    dfd: i32,
-    path: *const u8,
-    at_flags: u32,
-    name: *const u8,
-) -> Result<usize, Errno>;
+pub unsafe fn removexattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8) -> Result<usize, Errno>;
 
 /// `long open_tree_attr(int dfd, const char __user *path, unsigned flags, struct mount_attr __user *uattr, size_t usize)`
 ///
@@ -4365,13 +3623,7 @@ pub unsafe fn removexattrat(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree_attr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn open_tree_attr(
-    dfd: i32,
-    path: *const u8,
-    flags: u32,
-    uattr: *mut c_void,
-    usize: usize,
-) -> Result<usize, Errno>;
+pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<usize, Errno>;
 
 /// `long file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -4380,13 +3632,7 @@ pub unsafe fn open_tree_attr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_getattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn file_getattr(
-    dfd: i32,
-    filename: *const u8,
-    attr: *mut c_void,
-    usize: usize,
-    at_flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn file_getattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<usize, Errno>;
 
 /// `long file_setattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -4395,13 +3641,7 @@ pub unsafe fn file_getattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_setattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn file_setattr(
-    dfd: i32,
-    filename: *const u8,
-    attr: *mut c_void,
-    usize: usize,
-    at_flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn file_setattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<usize, Errno>;
 
 /// `long listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
 ///
@@ -4410,12 +3650,7 @@ pub unsafe fn file_setattr(
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listns`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn listns(
-    req: *const c_void,
-    ns_ids: *mut u64,
-    nr_ns_ids: usize,
-    flags: u32,
-) -> Result<usize, Errno>;
+pub unsafe fn listns(req: *const c_void, ns_ids: *mut u64, nr_ns_ids: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long rseq_slice_yield(void)`
 ///
