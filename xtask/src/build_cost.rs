@@ -11,7 +11,7 @@
 //! medians and the ratio. Also times a clean `cargo build -p syscall-rt` from nothing.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -126,7 +126,7 @@ fn timed(dir: &Path, target: &Path) -> Result<Duration, String> {
     Ok(start.elapsed())
 }
 
-fn write_crate(dir: &PathBuf, name: &str, lib: &str, rt: Option<&Path>) -> Result<(), String> {
+fn write_crate(dir: &Path, name: &str, lib: &str, rt: Option<&Path>) -> Result<(), String> {
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
     let deps = match rt {
         Some(root) => format!(
