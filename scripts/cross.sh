@@ -80,9 +80,13 @@ for t in "$@"; do
       CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C force-frame-pointers=yes" \
         run cargo test "${TEST_ARGS[@]}" --target i686-unknown-linux-gnu --release --target-dir target/debian-fp
       ;;
-    aarch64) run cargo test "${TEST_ARGS[@]}" --target aarch64-unknown-linux-gnu ;;
-    armv7) run cargo test "${TEST_ARGS[@]}" --target armv7-unknown-linux-gnueabihf ;;
-    riscv64) RUSTC_BOOTSTRAP=1 run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target riscv64gc-unknown-linux-gnu ;;
+    # Tests that start a child process need the emulator too (binfmt_misc is not mounted).
+    aarch64) FAST_SYSCALL_TEST_RUNNER=$CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER \
+               run cargo test "${TEST_ARGS[@]}" --target aarch64-unknown-linux-gnu ;;
+    armv7) FAST_SYSCALL_TEST_RUNNER=$CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER \
+             run cargo test "${TEST_ARGS[@]}" --target armv7-unknown-linux-gnueabihf ;;
+    riscv64) FAST_SYSCALL_TEST_RUNNER=$CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_RUNNER RUSTC_BOOTSTRAP=1 \
+               run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target riscv64gc-unknown-linux-gnu ;;
     x32) RUSTC_BOOTSTRAP=1 run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target x86_64-unknown-linux-gnux32 --no-run ;;
     *) echo "unknown target $t (i686 aarch64 armv7 riscv64 x32)" >&2; exit 2 ;;
   esac

@@ -97,10 +97,14 @@ pub fn dup(fd: u32) -> Result<i32, Errno>;
 pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
 #[fast_syscall]
 pub fn fsync(fd: u32) -> Result<(), Errno>;
+/// `off_t`: the kernel's `long`, which on x32 is 64 bits while pointers are 32.
+#[cfg(not(all(target_arch = "x86_64", target_pointer_width = "32")))]
+pub type Off = isize;
+/// `off_t`: the kernel's `long`, which on x32 is 64 bits while pointers are 32.
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
+pub type Off = i64;
 #[fast_syscall]
-pub fn ftruncate(fd: u32, length: usize) -> Result<(), Errno>;
-#[fast_syscall]
-pub fn lseek(fd: u32, offset: isize, whence: u32) -> Result<usize, Errno>;
+pub fn lseek(fd: u32, offset: Off, whence: u32) -> Result<usize, Errno>;
 #[fast_syscall]
 pub unsafe fn uname(name: *mut Utsname) -> Result<(), Errno>;
 #[fast_syscall]
@@ -138,10 +142,10 @@ pub unsafe fn getrandom(buf: *mut u8, count: usize, flags: u32) -> Result<usize,
 #[fast_syscall]
 pub unsafe fn nanosleep(rqtp: *const LongTimespec, rmtp: *mut LongTimespec) -> Result<(), Errno>;
 /// `clock_getres` with 64-bit time.
-#[cfg(target_pointer_width = "64")]
+#[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
 #[fast_syscall]
 pub unsafe fn clock_getres(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
-#[cfg(target_pointer_width = "32")]
+#[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
 #[fast_syscall(name = "clock_getres_time64")]
 pub unsafe fn clock_getres(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
 #[fast_syscall]
@@ -164,12 +168,21 @@ pub unsafe fn pselect6(
     sig: *mut u8,
 ) -> Result<usize, Errno>;
 #[fast_syscall]
+pub fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> Result<(), Errno>;
+/// `ftruncate` with a 64-bit length: `ftruncate64` on 32-bit ABIs (a register pair).
+#[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
+#[fast_syscall(name = "ftruncate")]
+pub fn ftruncate64(fd: u32, length: i64) -> Result<(), Errno>;
+#[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
+#[fast_syscall]
+pub fn ftruncate64(fd: u32, length: i64) -> Result<(), Errno>;
+#[fast_syscall]
 pub fn exit_group(code: i32) -> !;
 #[fast_syscall]
 pub fn exit(code: i32) -> !;
 
 /// `mmap` (6 arguments): byte offsets on 64-bit ABIs, page offsets (`mmap2`) on 32-bit ones.
-#[cfg(target_pointer_width = "64")]
+#[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
 #[fast_syscall]
 pub unsafe fn mmap(
     addr: usize,
@@ -179,7 +192,7 @@ pub unsafe fn mmap(
     fd: usize,
     off: usize,
 ) -> Result<usize, Errno>;
-#[cfg(target_pointer_width = "32")]
+#[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
 #[fast_syscall(name = "mmap2")]
 pub unsafe fn mmap(
     addr: usize,
@@ -191,15 +204,15 @@ pub unsafe fn mmap(
 ) -> Result<usize, Errno>;
 
 /// `clock_gettime` with 64-bit time: the vDSO by default.
-#[cfg(target_pointer_width = "64")]
+#[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
 #[fast_syscall]
 pub unsafe fn clock_gettime(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
-#[cfg(target_pointer_width = "32")]
+#[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
 #[fast_syscall(name = "clock_gettime64")]
 pub unsafe fn clock_gettime(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
 
 /// `clock_gettime` through the kernel entry (no vDSO).
-#[cfg(all(target_pointer_width = "64", target_arch = "x86_64"))]
+#[cfg(target_arch = "x86_64")]
 #[fast_syscall(name = "clock_gettime", via = "syscall")]
 pub unsafe fn clock_gettime_kernel(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
 #[cfg(target_arch = "x86")]

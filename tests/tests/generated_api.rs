@@ -24,12 +24,12 @@ fn sys_functions_make_the_calls() {
     }
     // A 6-argument call and a 64-bit argument (a register pair on 32-bit ABIs).
     // SAFETY: zero-length mapping, refused.
-    #[cfg(target_pointer_width = "64")]
+    #[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
     assert_eq!(
         unsafe { sys::mmap(0, 0, 1, 0x22, usize::MAX, 0) },
         Err(Errno::EINVAL)
     );
-    #[cfg(target_pointer_width = "32")]
+    #[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
     assert_eq!(
         unsafe { sys::mmap2(0, 0, 1, 0x22, usize::MAX, 0) },
         Err(Errno::EINVAL)
@@ -54,9 +54,9 @@ fn the_vdso_path_of_the_generated_api_agrees_with_libc() {
     struct Ts(i64, i64);
     let mut ts = Ts(0, 0);
     // SAFETY: a valid out-pointer for a 64-bit timespec.
-    #[cfg(target_pointer_width = "64")]
+    #[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
     unsafe { sys::clock_gettime(0, (&mut ts as *mut Ts).cast()) }.unwrap();
-    #[cfg(target_pointer_width = "32")]
+    #[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
     unsafe { sys::clock_gettime64(0, (&mut ts as *mut Ts).cast()) }.unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -360,7 +360,7 @@ mod stubs {
         a4: usize,
         a5: usize,
     ) -> Result<usize, Errno>;
-    #[cfg(target_pointer_width = "64")]
+    #[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
     #[fast_syscall]
     pub unsafe fn mmap(
         a: usize,
@@ -370,7 +370,7 @@ mod stubs {
         fd: usize,
         o: usize,
     ) -> Result<usize, Errno>;
-    #[cfg(target_pointer_width = "32")]
+    #[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
     #[fast_syscall(name = "mmap2")]
     pub unsafe fn mmap(
         a: usize,

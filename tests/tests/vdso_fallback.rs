@@ -11,10 +11,10 @@ struct Ts {
     nsec: i64,
 }
 
-#[cfg(target_pointer_width = "64")]
+#[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
 #[fast_syscall]
 unsafe fn clock_gettime(clock: i32, tp: *mut Ts) -> Result<(), Errno>;
-#[cfg(target_pointer_width = "32")]
+#[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
 #[fast_syscall(name = "clock_gettime64")]
 unsafe fn clock_gettime(clock: i32, tp: *mut Ts) -> Result<(), Errno>;
 

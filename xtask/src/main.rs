@@ -129,7 +129,8 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
     let flags = parse_flags(args, &[])?;
     let root = workspace_root();
     let tables = codegen::read_tables(&root)?;
-    let files = codegen::render(&tables);
+    let mut files = codegen::render(&tables);
+    files.push(codegen::libc_test(&root, &tables)?);
     write_or_check(&root, &files, flags.check, "cargo xtask codegen")
 }
 
