@@ -114,6 +114,7 @@ mod x86_64 {
 }
 
 /// Asserts every register outside `clobbered` (by name) is unchanged.
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 fn assert_preserved<T: PartialEq + std::fmt::LowerHex + Copy>(
     what: &str,
     names: &[&str],

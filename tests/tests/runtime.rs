@@ -13,6 +13,11 @@ const O_RDWR: i32 = 2;
 const O_CREAT: i32 = 0o100;
 const O_CLOEXEC: i32 = 0o2_000_000;
 const O_NONBLOCK: i32 = 0o4000;
+/// Without it, 32-bit ABIs refuse offsets past 2 GiB with EFBIG (64-bit ABIs force it on).
+#[cfg(target_arch = "arm")]
+const O_LARGEFILE: i32 = 0o400_000;
+#[cfg(not(target_arch = "arm"))]
+const O_LARGEFILE: i32 = 0o100_000;
 const F_GETFD: u32 = 1;
 const F_GETFL: u32 = 3;
 const FD_CLOEXEC: usize = 1;
@@ -223,7 +228,7 @@ fn sixty_four_bit_offsets_beyond_4_gib() {
         let fd = openat(
             AT_FDCWD,
             path.as_ptr().cast(),
-            O_RDWR | O_CREAT | O_CLOEXEC,
+            O_RDWR | O_CREAT | O_CLOEXEC | O_LARGEFILE,
             0o600,
         )
         .unwrap();
