@@ -10,6 +10,7 @@
 //! `cargo run --release -p syscall-bench --bin instruction-count [-- --check]`: prints the table;
 //! with `--check`, exits 1 when a stub exceeds its budget (0 extra instructions for raw returns,
 //! 2 for `Result` decoding, 2 for the vDSO's resolved-once check). Runs on x86_64 only.
+//! `--run-probes` only calls each probe once, for `scripts/callgrind-counts.sh`.
 
 #[cfg(all(
     target_arch = "x86_64",
@@ -23,6 +24,8 @@ mod counting {
 
     macro_rules! probe_fn {
         ($name:ident, $body:expr) => {
+            // Unmangled, so that callgrind can be told to count inside it by name.
+            #[unsafe(no_mangle)]
             #[inline(never)]
             extern "C" fn $name() {
                 let _ = black_box($body);
@@ -38,6 +41,7 @@ mod counting {
     );
     probe_fn!(hand_getpid_result, hand::getpid_result());
     // Decoding only: the Ok value is used, the error ignored (cmp + ja over the raw call).
+    #[unsafe(no_mangle)]
     #[inline(never)]
     extern "C" fn ours_getpid_ok_only() {
         if let Ok(pid) = ours::getpid_result() {
@@ -185,6 +189,22 @@ mod counting {
     target_os = "linux"
 ))]
 fn main() {
+    // For callgrind (scripts/callgrind-counts.sh): each distinct probe function once (identical
+    // probes may have been folded into one), only the `syscall` ones: valgrind cannot run
+    // `int 0x80` from 64-bit code and hides the vDSO.
+    if std::env::args().any(|a| a == "--run-probes") {
+        let mut seen: Vec<usize> = Vec::new();
+        let pairs = counting::pairs();
+        for (_, ours, reference, _) in pairs.iter().filter(|p| p.0.starts_with("syscall")) {
+            for f in [ours, reference] {
+                if !seen.contains(&(*f as usize)) {
+                    seen.push(*f as usize);
+                    f();
+                }
+            }
+        }
+        return;
+    }
     let check = std::env::args().any(|a| a == "--check");
     if cfg!(debug_assertions) {
         eprintln!("instruction-count: build with --release (debug stubs are not inlined)");
