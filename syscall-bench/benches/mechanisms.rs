@@ -95,6 +95,12 @@ fn mechanisms(c: &mut Criterion) {
         // SAFETY: a writable timespec.
         b.iter(|| black_box(unsafe { ours::clock_gettime_kernel(1, &mut ts) }))
     });
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+    g.bench_function("hand-written cached vDSO pointer", |b| {
+        let mut ts = Timespec::default();
+        // SAFETY: a writable timespec.
+        b.iter(|| black_box(unsafe { syscall_bench::hand::clock_gettime_vdso(1, &mut ts) }))
+    });
     g.bench_function("libc clock_gettime", |b| {
         let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
         // SAFETY: a writable timespec.

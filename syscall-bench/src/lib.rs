@@ -253,7 +253,7 @@ pub fn comparison() -> Vec<Probe> {
         let mut ts = Timespec::default();
         // SAFETY: a writable timespec.
         unsafe { ours::clock_gettime_vdso(1, &mut ts) };
-        ts
+        ts.nsec
     }));
     #[cfg(any(
         target_arch = "x86",
@@ -263,7 +263,7 @@ pub fn comparison() -> Vec<Probe> {
         let mut ts = Timespec::default();
         // SAFETY: a writable timespec.
         unsafe { ours::clock_gettime_kernel(1, &mut ts) };
-        ts
+        ts.nsec
     }));
     probes.push(probe!("clock_gettime", "libc clock_gettime()", {
         let mut ts: libc::timespec = unsafe { core::mem::zeroed() };
