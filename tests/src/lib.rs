@@ -61,6 +61,27 @@ pub struct Utsname {
     pub fields: [[u8; 65]; 6],
 }
 
+/// Runs the current test binary again with only the test `test`, and `var` set to `value` in
+/// its environment: how tests check what happens to a whole process (its exit status, a fatal
+/// signal). Under qemu-user (no binfmt_misc here) the child is started through the emulator,
+/// which `scripts/cross.sh` names in `FAST_SYSCALL_TEST_RUNNER`.
+pub fn rerun_test(test: &str, var: &str, value: &str) -> std::process::Output {
+    let runner = std::env::var("FAST_SYSCALL_TEST_RUNNER").unwrap_or_default();
+    let mut argv: Vec<String> = runner.split_whitespace().map(String::from).collect();
+    argv.push(
+        std::env::current_exe()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned(),
+    );
+    std::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(var, value)
+        .output()
+        .unwrap()
+}
+
 // ---------------------------------------------------------------- default mechanism
 
 #[fast_syscall]

@@ -238,25 +238,7 @@ fn signals_during_vdso_calls_are_fine() {
 
 /// Runs this test binary again with `FAST_SYSCALL_CHILD=scenario`; returns its status and output.
 fn child(scenario: &str) -> std::process::Output {
-    let runner = std::env::var("FAST_SYSCALL_TEST_RUNNER").unwrap_or_default();
-    let mut argv: Vec<String> = runner.split_whitespace().map(String::from).collect();
-    argv.push(
-        std::env::current_exe()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned(),
-    );
-    std::process::Command::new(&argv[0])
-        .args(&argv[1..])
-        .args([
-            "--exact",
-            "child_scenarios",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("FAST_SYSCALL_CHILD", scenario)
-        .output()
-        .unwrap()
+    syscall_tests::rerun_test("child_scenarios", "FAST_SYSCALL_CHILD", scenario)
 }
 
 /// Entry of the child processes (does nothing in a normal run).

@@ -635,28 +635,13 @@ fn exit_group_ends_the_process_with_its_status() {
     )) {
         cases.push(("int80", 43));
     }
-    // Under qemu-user (no binfmt_misc here) the child must be started through the emulator;
-    // scripts/cross.sh names it in FAST_SYSCALL_TEST_RUNNER.
-    let runner = std::env::var("FAST_SYSCALL_TEST_RUNNER").unwrap_or_default();
-    let mut argv: Vec<String> = runner.split_whitespace().map(String::from).collect();
-    argv.push(
-        std::env::current_exe()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned(),
-    );
     for (how, code) in cases {
-        let out = std::process::Command::new(&argv[0])
-            .args(&argv[1..])
-            .args([
-                "--exact",
-                "exit_group_ends_the_process_with_its_status",
-                "--nocapture",
-            ])
-            .env("FAST_SYSCALL_EXIT_CHILD", how)
-            .output()
-            .unwrap();
+        let out = syscall_tests::rerun_test(
+            "exit_group_ends_the_process_with_its_status",
+            "FAST_SYSCALL_EXIT_CHILD",
+            how,
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(code), "{how}: {argv:?}\n{stderr}");
+        assert_eq!(out.status.code(), Some(code), "{how}:\n{stderr}");
     }
 }
