@@ -118,6 +118,8 @@ pub fn dup(fd: u32) -> Result<i32, Errno>;
 pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
 #[fast_syscall]
 pub fn fsync(fd: u32) -> Result<(), Errno>;
+#[fast_syscall]
+pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> Result<usize, Errno>;
 /// `off_t`: the kernel's `long`, which on x32 is 64 bits while pointers are 32.
 #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "32")))]
 pub type Off = isize;
@@ -246,8 +248,12 @@ pub unsafe fn gettimeofday(tv: *mut Timeval, tz: *mut u8) -> Result<(), Errno>;
 
 // ---------------------------------------------------------------- every mechanism of the target
 
-/// x86_64: the legacy gate with the i386 numbers, integer arguments only.
-#[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+/// The legacy gate, with the i386 numbers: on i686 (whose default is `sysenter`) and from
+/// x86_64 code, where it takes integer arguments of at most 32 bits only.
+#[cfg(any(
+    target_arch = "x86",
+    all(target_arch = "x86_64", target_pointer_width = "64")
+))]
 pub mod int80 {
     use syscall_rt::{Errno, fast_syscall};
 
@@ -280,47 +286,15 @@ pub mod int80 {
     ) -> Result<u32, Errno>;
     #[fast_syscall(name = "exit_group", via = "int80")]
     pub fn exit_group(code: i32) -> !;
-}
 
-/// i686: the same calls through `int 0x80` (the default is `sysenter`).
-#[cfg(target_arch = "x86")]
-pub mod int80 {
-    use super::{Timespec, Utsname};
-    use syscall_rt::{Errno, fast_syscall};
-
-    #[fast_syscall(name = "getpid", via = "int80")]
-    pub fn getpid() -> i32;
-    #[fast_syscall(name = "getppid", via = "int80")]
-    pub fn getppid() -> i32;
-    #[fast_syscall(name = "umask", via = "int80")]
-    pub fn umask(mask: u32) -> u32;
-    #[fast_syscall(name = "kill", via = "int80")]
-    pub fn kill(pid: i32, sig: i32) -> Result<(), Errno>;
-    #[fast_syscall(name = "fcntl64", via = "int80")]
-    pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> Result<u32, Errno>;
-    #[fast_syscall(name = "dup3", via = "int80")]
-    pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
-    #[fast_syscall(name = "close", via = "int80")]
-    pub fn close(fd: u32) -> Result<(), Errno>;
-    #[fast_syscall(name = "tee", via = "int80")]
-    pub fn tee(fdin: i32, fdout: i32, len: u32, flags: u32) -> Result<u32, Errno>;
-    #[fast_syscall(name = "prctl", via = "int80")]
-    pub unsafe fn prctl(option: i32, a2: u32, a3: u32, a4: u32, a5: u32) -> Result<u32, Errno>;
-    #[fast_syscall(name = "mmap2", via = "int80")]
-    pub unsafe fn mmap2(
-        addr: u32,
-        len: u32,
-        prot: u32,
-        flags: u32,
-        fd: u32,
-        pgoff: u32,
-    ) -> Result<u32, Errno>;
-    #[fast_syscall(name = "exit_group", via = "int80")]
-    pub fn exit_group(code: i32) -> !;
+    // Pointers and a 64-bit argument: i686 only (from x86_64 the gate would truncate them).
+    #[cfg(target_arch = "x86")]
     #[fast_syscall(name = "uname", via = "int80")]
-    pub unsafe fn uname(name: *mut Utsname) -> Result<(), Errno>;
+    pub unsafe fn uname(name: *mut super::Utsname) -> Result<(), Errno>;
+    #[cfg(target_arch = "x86")]
     #[fast_syscall(name = "pread64", via = "int80")]
     pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
+    #[cfg(target_arch = "x86")]
     #[fast_syscall(name = "clock_gettime64", via = "int80")]
-    pub unsafe fn clock_gettime(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
+    pub unsafe fn clock_gettime(clock: i32, tp: *mut super::Timespec) -> Result<(), Errno>;
 }

@@ -340,47 +340,9 @@ fn with_live_values(what: &str, f: impl FnOnce()) {
     }
 }
 
+/// The stubs under test: the target's default mechanism (`tests/src/lib.rs`).
 mod stubs {
-    use syscall_rt::{Errno, fast_syscall};
-
-    #[fast_syscall]
-    pub fn getpid() -> i32;
-    #[fast_syscall]
-    pub fn close(fd: i32) -> Result<(), Errno>;
-    #[fast_syscall]
-    pub fn kill(pid: i32, sig: i32) -> Result<(), Errno>;
-    #[fast_syscall]
-    pub fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
-    #[fast_syscall]
-    pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> Result<usize, Errno>;
-    #[fast_syscall]
-    pub unsafe fn prctl(
-        option: i32,
-        a2: usize,
-        a3: usize,
-        a4: usize,
-        a5: usize,
-    ) -> Result<usize, Errno>;
-    #[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
-    #[fast_syscall]
-    pub unsafe fn mmap(
-        a: usize,
-        l: usize,
-        p: usize,
-        f: usize,
-        fd: usize,
-        o: usize,
-    ) -> Result<usize, Errno>;
-    #[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
-    #[fast_syscall(name = "mmap2")]
-    pub unsafe fn mmap(
-        a: usize,
-        l: usize,
-        p: usize,
-        f: usize,
-        fd: usize,
-        o: usize,
-    ) -> Result<usize, Errno>;
+    pub use syscall_tests::{close, fcntl, getpid, kill, mmap, prctl, tee};
 }
 
 #[test]
