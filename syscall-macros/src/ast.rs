@@ -11,7 +11,7 @@ use syn::{
 use syscall_table::Mechanism;
 
 /// The options of `#[fast_syscall(name = "…", via = "…")]`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Options {
     /// `name = "…"`: the system call, when it differs from the function's name.
     pub name: Option<LitStr>,
@@ -48,35 +48,38 @@ impl RustTy {
 }
 
 /// One parameter of the declaration.
+#[derive(Clone)]
 pub struct DeclArg {
     pub ident: syn::Ident,
     pub ty: Type,
     pub rust: RustTy,
+    /// The predicate of the parameter's `#[cfg(…)]` attributes (`all(…)` of several), if any:
+    /// the parameter exists only where it holds.
+    pub cfg: Option<TokenStream>,
 }
 
-/// An integer a raw or `Result` return may carry.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum RetInt {
-    Isize,
-    Usize,
-    I64,
-    U64,
-    I32,
-    U32,
+/// The integer type a raw or `Result` return carries.
+#[derive(Clone)]
+pub struct RetTy {
+    pub ty: Type,
+    /// [`RustTy::Int`] for a primitive (checked by the macro), [`RustTy::Alias`] for a path the
+    /// macro cannot resolve (checked by the trait `FromRet<BITS>` in the expansion).
+    pub rust: RustTy,
 }
 
 /// The supported return shapes.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum RetShape {
     /// The kernel's value as is.
-    Raw(RetInt),
+    Raw(RetTy),
     /// `Result<T, Errno>`; `None` for `Result<(), Errno>`.
-    Result(Option<RetInt>),
+    Result(Option<RetTy>),
     /// `!`: the call does not return.
     Never,
 }
 
 /// A parsed declaration.
+#[derive(Clone)]
 pub struct Decl {
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
@@ -229,22 +232,43 @@ pub fn parse_decl(options: Options, input: TokenStream) -> syn::Result<Decl> {
                         continue;
                     }
                 };
+                let mut cfgs = Vec::new();
+                for attr in &pt.attrs {
+                    if attr.path().is_ident("cfg") {
+                        match attr.meta.require_list() {
+                            Ok(list) => cfgs.push(list.tokens.clone()),
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                }
+                let cfg = match cfgs.len() {
+                    0 => None,
+                    1 => cfgs.pop(),
+                    _ => Some(quote::quote! { all(#(#cfgs),*) }),
+                };
                 match classify_type(&pt.ty) {
                     Ok(rust) => args.push(DeclArg {
                         ident,
                         ty: (*pt.ty).clone(),
                         rust,
+                        cfg,
                     }),
                     Err(e) => errors.push(e),
                 }
             }
         }
     }
+    if args.iter().filter(|a| a.cfg.is_some()).count() > MAX_CFG_ARGS {
+        errors.push(syn::Error::new_spanned(
+            &sig.inputs,
+            format!("at most {MAX_CFG_ARGS} parameters may carry `#[cfg]`: declare one function per configuration"),
+        ));
+    }
     let (ret, ret_span) = match parse_return(&sig.output, sig.paren_token.span.close()) {
         Ok(r) => r,
         Err(e) => {
             errors.push(e);
-            (RetShape::Raw(RetInt::Isize), sig.output.span())
+            (RetShape::Never, sig.output.span())
         }
     };
     combine(errors)?;
@@ -259,36 +283,81 @@ pub fn parse_decl(options: Options, input: TokenStream) -> syn::Result<Decl> {
     })
 }
 
+/// At most this many parameters may carry `#[cfg]` (each combination is expanded).
+const MAX_CFG_ARGS: usize = 4;
+
+/// The type inside `macro_rules!` groups (`$t:ty` arrives as an invisible group) and parentheses.
+fn unwrap(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(g) => unwrap(&g.elem),
+        Type::Paren(p) => unwrap(&p.elem),
+        other => other,
+    }
+}
+
+/// The primitive a path names: `u32`, or `core::primitive::u32` / `std::primitive::u32` (with
+/// or without a leading `::`), which a shadowing `type u32 = …;` cannot reach.
+fn primitive_name(path: &syn::TypePath) -> Option<String> {
+    if path.qself.is_some() {
+        return None;
+    }
+    let segs: Vec<&syn::PathSegment> = path.path.segments.iter().collect();
+    if segs.iter().any(|s| !s.arguments.is_empty()) {
+        return None;
+    }
+    match segs.as_slice() {
+        [one] if path.path.leading_colon.is_none() => Some(one.ident.to_string()),
+        [krate, module, prim]
+            if (krate.ident == "core" || krate.ident == "std") && module.ident == "primitive" =>
+        {
+            Some(prim.ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// A primitive integer by name: `Some((bits, signed))`, bits `None` for `isize`/`usize`.
+fn int_of(name: &str) -> Option<(Option<u32>, bool)> {
+    Some(match name {
+        "i8" => (Some(8), true),
+        "u8" => (Some(8), false),
+        "i16" => (Some(16), true),
+        "u16" => (Some(16), false),
+        "i32" => (Some(32), true),
+        "u32" => (Some(32), false),
+        "i64" => (Some(64), true),
+        "u64" => (Some(64), false),
+        "isize" => (None, true),
+        "usize" => (None, false),
+        _ => return None,
+    })
+}
+
+/// Primitive names that are never a system-call argument or result.
+const NOT_INTEGERS: &[&str] = &[
+    "i128", "u128", "f32", "f64", "bool", "char", "str", "String",
+];
+
 /// Classifies an argument type.
 fn classify_type(ty: &Type) -> syn::Result<RustTy> {
-    match ty {
+    match unwrap(ty) {
         Type::Ptr(p) => Ok(RustTy::Ptr {
             mutable: p.mutability.is_some(),
         }),
-        Type::Path(p) if p.qself.is_none() => {
-            if let Some(ident) = p.path.get_ident() {
-                let int = |bits, signed| Ok(RustTy::Int { bits, signed });
-                return match ident.to_string().as_str() {
-                    "i8" => int(Some(8), true),
-                    "u8" => int(Some(8), false),
-                    "i16" => int(Some(16), true),
-                    "u16" => int(Some(16), false),
-                    "i32" => int(Some(32), true),
-                    "u32" => int(Some(32), false),
-                    "i64" => int(Some(64), true),
-                    "u64" => int(Some(64), false),
-                    "isize" => int(None, true),
-                    "usize" => int(None, false),
-                    "i128" | "u128" | "f32" | "f64" | "bool" | "char" | "str" | "String" => {
-                        Err(syn::Error::new_spanned(
-                            ty,
-                            format!(
-                                "`{ident}` cannot be a system-call argument: use an integer or a raw pointer"
-                            ),
-                        ))
-                    }
-                    _ => Ok(RustTy::Alias),
-                };
+        Type::Path(p) => {
+            let Some(name) = primitive_name(p) else {
+                return Ok(RustTy::Alias);
+            };
+            if let Some((bits, signed)) = int_of(&name) {
+                return Ok(RustTy::Int { bits, signed });
+            }
+            if NOT_INTEGERS.contains(&name.as_str()) {
+                return Err(syn::Error::new_spanned(
+                    ty,
+                    format!(
+                        "`{name}` cannot be a system-call argument: use an integer or a raw pointer"
+                    ),
+                ));
             }
             Ok(RustTy::Alias)
         }
@@ -297,7 +366,6 @@ fn classify_type(ty: &Type) -> syn::Result<RustTy> {
             "pass a raw pointer (`*const T` / `*mut T`), not a reference: the kernel's view of \
              memory is not checked by the borrow checker",
         )),
-        Type::Paren(p) => classify_type(&p.elem),
         other => Err(syn::Error::new_spanned(
             other,
             "unsupported argument type: use an integer or a raw pointer",
@@ -305,22 +373,36 @@ fn classify_type(ty: &Type) -> syn::Result<RustTy> {
     }
 }
 
-fn ret_int(ty: &Type) -> Option<RetInt> {
-    let Type::Path(p) = ty else { return None };
-    Some(match p.path.get_ident()?.to_string().as_str() {
-        "isize" => RetInt::Isize,
-        "usize" => RetInt::Usize,
-        "i64" => RetInt::I64,
-        "u64" => RetInt::U64,
-        "i32" => RetInt::I32,
-        "u32" => RetInt::U32,
-        _ => return None,
+/// Classifies an integer return type: a primitive, or an alias the trait `FromRet` checks.
+fn ret_ty(ty: &Type) -> Option<RetTy> {
+    let Type::Path(p) = unwrap(ty) else {
+        return None;
+    };
+    if is_result(p) {
+        return None;
+    }
+    let rust = match primitive_name(p) {
+        Some(name) if NOT_INTEGERS.contains(&name.as_str()) => return None,
+        Some(name) => match int_of(&name) {
+            Some((bits, signed)) => RustTy::Int { bits, signed },
+            None => RustTy::Alias,
+        },
+        None => RustTy::Alias,
+    };
+    Some(RetTy {
+        ty: ty.clone(),
+        rust,
     })
 }
 
-const RETURN_HELP: &str = "supported return types: `isize`, `usize`, `i64`, `u64`, `i32`, `u32` \
-    (the kernel's value as is), `Result<T, Errno>` with one of those or `()`, and `!` for \
-    `exit`/`exit_group`";
+/// Whether a path's last segment is `Result` (`Result<…>`, `core::result::Result<…>`, …).
+fn is_result(p: &syn::TypePath) -> bool {
+    p.path.segments.last().is_some_and(|s| s.ident == "Result")
+}
+
+const RETURN_HELP: &str = "supported return types: an integer at least as wide as the call's \
+    result (`isize`, `usize`, `i64`, `u64`, `i32`, `u32`, …, or an alias of one), the kernel's value \
+    as is; `Result<T, Errno>` with such an integer or `()`; and `!` for `exit`/`exit_group`";
 
 /// Classifies the return type.
 fn parse_return(output: &ReturnType, after_args: Span) -> syn::Result<(RetShape, Span)> {
@@ -334,45 +416,44 @@ fn parse_return(output: &ReturnType, after_args: Span) -> syn::Result<(RetShape,
         ReturnType::Type(_, ty) => ty,
     };
     let span = ty.span();
-    if let Type::Never(_) = **ty {
+    let inner = unwrap(ty);
+    if let Type::Never(_) = inner {
         return Ok((RetShape::Never, span));
     }
-    if let Some(int) = ret_int(ty) {
-        return Ok((RetShape::Raw(int), span));
-    }
-    if let Type::Path(p) = &**ty {
-        if let Some(last) = p.path.segments.last() {
-            if last.ident == "Result" {
-                if let PathArguments::AngleBracketed(ab) = &last.arguments {
-                    let tys: Vec<&Type> = ab
-                        .args
-                        .iter()
-                        .filter_map(|a| match a {
-                            GenericArgument::Type(t) => Some(t),
-                            _ => None,
-                        })
-                        .collect();
-                    if let [ok, _err] = tys.as_slice() {
-                        if let Type::Tuple(t) = ok {
-                            if t.elems.is_empty() {
-                                return Ok((RetShape::Result(None), span));
-                            }
+    if let Type::Path(p) = inner {
+        if let Some(last) = p.path.segments.last().filter(|_| is_result(p)) {
+            if let PathArguments::AngleBracketed(ab) = &last.arguments {
+                let tys: Vec<&Type> = ab
+                    .args
+                    .iter()
+                    .filter_map(|a| match a {
+                        GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect();
+                if let [ok, _err] = tys.as_slice() {
+                    if let Type::Tuple(t) = unwrap(ok) {
+                        if t.elems.is_empty() {
+                            return Ok((RetShape::Result(None), span));
                         }
-                        if let Some(int) = ret_int(ok) {
-                            return Ok((RetShape::Result(Some(int)), span));
-                        }
-                        return Err(syn::Error::new_spanned(
-                            ok,
-                            format!("unsupported `Ok` type; {RETURN_HELP}"),
-                        ));
                     }
+                    if let Some(r) = ret_ty(ok) {
+                        return Ok((RetShape::Result(Some(r)), span));
+                    }
+                    return Err(syn::Error::new_spanned(
+                        ok,
+                        format!("unsupported `Ok` type; {RETURN_HELP}"),
+                    ));
                 }
-                return Err(syn::Error::new_spanned(
-                    ty,
-                    format!("write the error type out: `Result<T, Errno>`; {RETURN_HELP}"),
-                ));
             }
+            return Err(syn::Error::new_spanned(
+                ty,
+                format!("write the error type out: `Result<T, Errno>`; {RETURN_HELP}"),
+            ));
         }
+    }
+    if let Some(r) = ret_ty(ty) {
+        return Ok((RetShape::Raw(r), span));
     }
     Err(syn::Error::new_spanned(
         ty,

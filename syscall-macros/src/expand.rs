@@ -1,12 +1,20 @@
-//! Stage 3, expand: one `#[cfg]`-gated function per ABI table, calling the raw primitives of
-//! `syscall_rt::__private::<arch>` (each `#[inline(always)]` around a single `asm!`), so that the
-//! optimized code is the entry instruction with its registers and nothing else.
+//! Stage 3, expand: one `#[cfg]`-gated function per ABI table (and per combination of `#[cfg]`
+//! parameters), calling the raw primitives of `syscall_rt::__private::<arch>` (each
+//! `#[inline(always)]` around a single `asm!`), so that the optimized code is the entry
+//! instruction with its registers and nothing else.
+//!
+//! Hygiene: the expansion binds no local variable and names nothing by a relative path. Every
+//! conversion is a call to `__private` through the runtime crate's absolute path (resolved even
+//! when the dependency is renamed) and every primitive type is `::core::primitive::…`, so no
+//! `type u64 = u32;`, unit struct or constant of the user's scope can change what reaches the
+//! kernel. The user's own types appear only where the user wrote them and in trait-qualified
+//! conversions (`<T as IntArg<32>>`), which refuse a type that is not of the kernel's width.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syscall_table::{ArgKind, Mechanism, Table};
 
-use crate::ast::{self, Decl, RetInt, RetShape, RustTy};
+use crate::ast::{self, Decl, RetShape, RustTy};
 use crate::valid::{self, Plan};
 
 /// The whole attribute: parse, validate per table, expand.
@@ -19,6 +27,7 @@ pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
             return out;
         }
     };
+    let krate = runtime_crate();
     let (tables, mut out) = match select_tables(&decl) {
         Ok(selected) => selected,
         Err(e) => {
@@ -33,23 +42,30 @@ pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
         out.extend(fallback(&decl, &quote! { all() }));
         return out;
     }
+    let variants = cfg_variants(&decl);
     let mut cfgs = Vec::new();
     for table in &tables {
-        let cfg = cfg_of(table);
-        match valid::plan(&decl, table) {
-            Ok(plan) => {
-                let item = function(&decl, body(&decl, &plan));
-                out.extend(quote! { #[cfg(#cfg)] #item });
-            }
-            Err(errors) => {
-                for e in errors {
-                    let e = e.to_compile_error();
-                    out.extend(quote! { #[cfg(#cfg)] #e });
+        let table_cfg = cfg_of(table);
+        for (variant, params_cfg) in &variants {
+            let cfg = match params_cfg {
+                Some(p) => quote! { all(#table_cfg, #p) },
+                None => table_cfg.clone(),
+            };
+            match valid::plan(variant, table) {
+                Ok(plan) => {
+                    let item = function(&decl, body(variant, &plan, &krate));
+                    out.extend(quote! { #[cfg(#cfg)] #item });
                 }
-                out.extend(fallback(&decl, &cfg));
+                Err(errors) => {
+                    for e in errors {
+                        let e = e.to_compile_error();
+                        out.extend(quote! { #[cfg(#cfg)] #e });
+                    }
+                    out.extend(fallback(&decl, &cfg));
+                }
             }
         }
-        cfgs.push(cfg);
+        cfgs.push(table_cfg);
     }
     if decl.options.abi.is_some() {
         // Declared for one ABI only: elsewhere the function simply does not exist.
@@ -60,6 +76,54 @@ pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
     out.extend(quote! { #[cfg(#unsupported)] ::core::compile_error!(#msg); });
     out.extend(fallback(&decl, &unsupported));
     out
+}
+
+/// The path of the runtime crate in the user's crate: `::syscall_rt`, or the name the user's
+/// `Cargo.toml` gives it (`rt = { package = "syscall-rt" }` → `::rt`). Inside syscall-rt itself
+/// (its generated API, tests and doctests) `::syscall_rt` works through `extern crate self`.
+fn runtime_crate() -> TokenStream {
+    match proc_macro_crate::crate_name("syscall-rt") {
+        Ok(proc_macro_crate::FoundCrate::Name(name)) => {
+            let ident = Ident::new(&name, Span::call_site());
+            quote! { ::#ident }
+        }
+        // Itself, or no manifest to read (a plain rustc invocation): the crate's own name.
+        _ => quote! { ::syscall_rt },
+    }
+}
+
+/// Every combination of the parameters that carry `#[cfg]`: the declaration with just those
+/// parameters, and the predicate under which exactly they exist (`None` without `#[cfg]`
+/// parameters). The signature keeps its attributes, so rustc removes the same parameters.
+fn cfg_variants(decl: &Decl) -> Vec<(Decl, Option<TokenStream>)> {
+    let conditional: Vec<usize> = (0..decl.args.len())
+        .filter(|&i| decl.args[i].cfg.is_some())
+        .collect();
+    if conditional.is_empty() {
+        return vec![(decl.clone(), None)];
+    }
+    (0..1u32 << conditional.len())
+        .map(|mask| {
+            let mut variant = decl.clone();
+            let mut predicates = Vec::new();
+            let mut keep = vec![true; decl.args.len()];
+            for (bit, &i) in conditional.iter().enumerate() {
+                let p = decl.args[i].cfg.as_ref().expect("conditional");
+                if mask & (1 << bit) != 0 {
+                    predicates.push(quote! { #p });
+                } else {
+                    keep[i] = false;
+                    predicates.push(quote! { not(#p) });
+                }
+            }
+            let mut index = 0;
+            variant.args.retain(|_| {
+                index += 1;
+                keep[index - 1]
+            });
+            (variant, Some(quote! { all(#(#predicates),*) }))
+        })
+        .collect()
 }
 
 /// The tables to expand for: the embedded ones, the one of `table = "…"` in place of the embedded
@@ -83,7 +147,7 @@ fn select_tables(decl: &Decl) -> syn::Result<(Vec<&'static Table>, TokenStream)>
         let user = crate::user_table::load(&path).map_err(|e| syn::Error::new(lit.span(), e))?;
         let path_str = path.to_string_lossy().into_owned();
         // include_bytes! makes the file an input of this crate: editing it rebuilds.
-        track = quote! { const _: &[u8] = ::core::include_bytes!(#path_str); };
+        track = quote! { const _: &[::core::primitive::u8] = ::core::include_bytes!(#path_str); };
         let same_target = |t: &Table| {
             t.abi.target_arch == user.abi.target_arch
                 && t.abi.target_pointer_width == user.abi.target_pointer_width
@@ -97,7 +161,11 @@ fn select_tables(decl: &Decl) -> syn::Result<(Vec<&'static Table>, TokenStream)>
             let names: Vec<&str> = tables.iter().map(|t| t.abi.name.as_str()).collect();
             return Err(syn::Error::new(
                 lit.span(),
-                format!("unknown ABI `{want}`; the tables are: {}", names.join(", ")),
+                format!(
+                    "unknown ABI `{}`; the tables are: {}",
+                    valid::shown(&want),
+                    names.join(", ")
+                ),
             ));
         }
         tables.retain(|t| t.abi.name == want);
@@ -131,10 +199,11 @@ fn unknown_everywhere(decl: &Decl, name: &str, tables: &[&Table]) -> TokenStream
     let mut close: Vec<&str> = tables.iter().flat_map(|t| t.closest(name, 2)).collect();
     close.sort_by_key(|c| (syscall_table::edit_distance(name, c), *c));
     close.dedup();
+    let shown = valid::shown(name);
     let msg = match close.first() {
-        Some(c) => format!("no system call named `{name}` in any table; did you mean `{c}`?"),
+        Some(c) => format!("no system call named `{shown}` in any table; did you mean `{c}`?"),
         None => format!(
-            "no system call named `{name}` in any table (use `name = \"…\"` when the function is named differently)"
+            "no system call named `{shown}` in any table (use `name = \"…\"` when the function is named differently)"
         ),
     };
     syn::Error::new(span, msg).to_compile_error()
@@ -154,6 +223,7 @@ fn function(decl: &Decl, body: TokenStream) -> TokenStream {
         #(#attrs)*
         #inline
         #[allow(
+            unused_unsafe,
             clippy::unnecessary_cast,
             clippy::cast_lossless,
             clippy::cast_possible_truncation,
@@ -170,13 +240,11 @@ fn fallback(decl: &Decl, cfg: &TokenStream) -> TokenStream {
     let attrs = decl.attrs.iter().filter(|a| a.path().is_ident("doc"));
     let vis = &decl.vis;
     let sig = &decl.sig;
-    let params = decl.args.iter().map(|a| &a.ident);
     quote! {
         #[cfg(#cfg)]
         #(#attrs)*
         #[allow(unused_variables, clippy::diverging_sub_expression)]
         #vis #sig {
-            let _ = (#(#params,)*);
             ::core::unreachable!("fast_syscall: this declaration did not compile")
         }
     }
@@ -205,7 +273,8 @@ fn lenient_fallback(input: TokenStream) -> TokenStream {
     }
 }
 
-/// The primitive for `mechanism` with `n` argument registers.
+/// The primitive for a kernel-entry `mechanism` with `n` argument registers (the vDSO path
+/// calls a function of the image instead, see [`body`]).
 fn primitive(mechanism: Mechanism, n: usize, noreturn: bool) -> Ident {
     let base = match mechanism {
         Mechanism::Syscall => "syscall",
@@ -213,7 +282,9 @@ fn primitive(mechanism: Mechanism, n: usize, noreturn: bool) -> Ident {
         Mechanism::Int80 => "int80_",
         Mechanism::Svc => "svc",
         Mechanism::Ecall => "ecall",
-        Mechanism::Vdso => unreachable!("the vDSO path calls a function pointer"),
+        // `valid::plan` never makes the vDSO the kernel entry (the fallback is the ABI's default
+        // mechanism, never `vdso`: a validation rule of the table header).
+        Mechanism::Vdso => "vdso_has_no_primitive",
     };
     if noreturn {
         format_ident!("{base}{n}_noreturn")
@@ -222,23 +293,24 @@ fn primitive(mechanism: Mechanism, n: usize, noreturn: bool) -> Ident {
     }
 }
 
+fn u32_lit(n: u32) -> proc_macro2::Literal {
+    proc_macro2::Literal::u32_unsuffixed(n)
+}
+
 /// The function body for one ABI.
-fn body(decl: &Decl, plan: &Plan<'_>) -> TokenStream {
+fn body(decl: &Decl, plan: &Plan<'_>, krate: &TokenStream) -> TokenStream {
     let arch = arch_module(plan.table);
-    let p = quote! { ::syscall_rt::__private };
+    let p = quote! { #krate::__private };
     let int80_from_64 = plan.number_table.abi.name != plan.table.abi.name;
     // The register type of the primitives: i386 registers for int80 from 64-bit code.
     let reg = if int80_from_64 {
-        quote! { u32 }
+        quote! { ::core::primitive::u32 }
     } else {
         quote! { #p::#arch::Reg }
     };
-    let sreg = quote! { #p::#arch::SReg };
-    let ret_reg = quote! { #p::#arch::Reg };
-    // Locals of the expansion are hygienic: a parameter named `raw` or `f` stays the user's.
-    let raw = Ident::new("raw", Span::mixed_site());
-    let f = Ident::new("f", Span::mixed_site());
-    let vdso_fn = Ident::new("VDSO_FN", Span::mixed_site());
+    // riscv64's C ABI (the vDSO is a C function) wants 32-bit values sign-extended, also
+    // unsigned ones; the kernel truncates them either way.
+    let sign_extend_32 = plan.table.abi.target_arch == "riscv64";
 
     // One expression per argument register; holes (Arm's even-pair padding) are 0.
     let used = plan.syscall.regs_used();
@@ -247,27 +319,36 @@ fn body(decl: &Decl, plan: &Plan<'_>) -> TokenStream {
         let ident = &arg.ident;
         let ty = &arg.ty;
         let wide = match (arg.rust, k.kind) {
-            (RustTy::Ptr { .. }, _) => quote! { (#ident.cast::<u8>() as usize as u64) },
-            (RustTy::Alias, ArgKind::Int { bits, .. }) => {
+            (RustTy::Ptr { .. }, _) => quote! { #p::ptr(#ident) },
+            (_, ArgKind::Int { bits, signed }) => {
                 let bits = u32::from(bits);
-                quote_spanned! { ty_span(ty) => <#ty as #p::IntArg<#bits>>::to_u64(#ident) }
+                let signed = signed || (sign_extend_32 && bits == 32);
+                let bits_lit = u32_lit(bits);
+                // Spanned on the user's type: a type of the wrong width is reported there.
+                let value = quote_spanned! { ty_span(ty) =>
+                    <#ty as #p::IntArg<#bits_lit>>::to_u64(#ident)
+                };
+                quote! { #p::widen::<#bits_lit, #signed>(#value) }
             }
-            _ => quote! { (#ident as u64) },
+            // Refused by validation (an integer for a pointer); unreachable for a valid plan.
+            (_, ArgKind::PtrConst | ArgKind::PtrMut) => quote! { 0 },
         };
         match k.regs.as_slice() {
             [r] => slots[usize::from(*r)] = quote! { #wide as #reg },
             [lo, hi] => {
-                slots[usize::from(*lo)] = quote! { #wide as #reg };
-                slots[usize::from(*hi)] = quote! { (#wide >> 32) as #reg };
+                slots[usize::from(*lo)] = quote! { #p::low_word(#wide) as #reg };
+                slots[usize::from(*hi)] = quote! { #p::high_word(#wide) as #reg };
             }
-            _ => unreachable!("validated: one or two registers"),
+            // A table with another count of registers fails validation.
+            _ => {}
         }
     }
-    let nr = proc_macro2::Literal::u32_unsuffixed(plan.syscall.number);
+    let nr = u32_lit(plan.syscall.number);
 
-    if decl.ret == RetShape::Never {
+    if matches!(decl.ret, RetShape::Never) {
         let prim = primitive(plan.mechanism, 1, true);
-        let a0 = &slots[0];
+        // Validated: a no-return call takes exactly one argument, in the first register.
+        let a0 = slots.first().cloned().unwrap_or_else(|| quote! { 0 });
         return quote! {{
             unsafe { #p::#arch::#prim(#nr, #a0) }
         }};
@@ -277,79 +358,45 @@ fn body(decl: &Decl, plan: &Plan<'_>) -> TokenStream {
         let f = primitive(mechanism, used, false);
         quote! { #p::#arch::#f(#nr #(, #slots)*) }
     };
-    let call = if plan.mechanism == Mechanism::Vdso {
-        let vdso = plan
-            .syscall
-            .vdso
-            .as_ref()
-            .expect("validated: the symbol exists");
-        let symbol = proc_macro2::Literal::byte_string(format!("{}\0", vdso.symbol).as_bytes());
-        let version = proc_macro2::Literal::byte_string(format!("{}\0", vdso.version).as_bytes());
-        // vDSO functions return `int`, except `time`, which returns `time_t` (a register).
-        let c_ret = if plan.syscall.name == "time" {
-            sreg.clone()
-        } else {
-            quote! { i32 }
-        };
-        let arg_tys = slots.iter().map(|_| &reg);
-        let fallback = kernel(plan.fallback);
-        quote! {{
-            static #vdso_fn: #p::VdsoFn = #p::VdsoFn::new(#symbol, #version);
-            match #vdso_fn.get() {
-                ::core::option::Option::Some(#f) => {
-                    let #f: unsafe extern "C" fn(#(#arg_tys),*) -> #c_ret = ::core::mem::transmute(#f);
-                    #f(#(#slots),*) as #sreg as #ret_reg
-                }
-                ::core::option::Option::None => #fallback,
-            }
-        }}
+    let call = match (&plan.syscall.vdso, plan.mechanism) {
+        (Some(vdso), Mechanism::Vdso) => {
+            let vdso_fn = Ident::new("VDSO_FN", Span::mixed_site());
+            let symbol = proc_macro2::Literal::byte_string(format!("{}\0", vdso.symbol).as_bytes());
+            let version =
+                proc_macro2::Literal::byte_string(format!("{}\0", vdso.version).as_bytes());
+            let method = format_ident!("call{}", used);
+            // The vDSO function returns a C `int`, or a register-wide value (`time_t`).
+            let long = plan.syscall.ret.bits() > 32;
+            let fallback = kernel(plan.fallback);
+            quote! {{
+                static #vdso_fn: #p::VdsoFn = #p::VdsoFn::new(#symbol, #version);
+                #vdso_fn.#method::<_, #long>(#(#slots,)* || #fallback)
+            }}
+        }
+        _ => kernel(plan.mechanism),
+    };
+    // int 0x80 from x86_64 returns the i386 ABI's 32-bit result (sign-extended by the primitive):
+    // back to 32 bits, then extended by the return kind like any 32-bit register.
+    let call = if int80_from_64 {
+        quote! { (unsafe { #call }) as ::core::primitive::u32 }
     } else {
-        kernel(plan.mechanism)
+        quote! { unsafe { #call } }
     };
 
-    let decode = match decl.ret {
-        RetShape::Raw(int) => {
-            let t = ret_ty(int);
-            quote! { #raw as #sreg as #t }
-        }
-        RetShape::Result(ok) => {
-            let ok = match ok {
-                Some(int) => {
-                    let t = ret_ty(int);
-                    quote! { #raw as #t }
-                }
-                None => quote! { () },
-            };
-            quote! {
-                // -4095..=-1 are errors: one unsigned compare.
-                if #raw > (-4096 as #sreg) as #ret_reg {
-                    ::core::result::Result::Err(::syscall_rt::Errno::from_raw(
-                        (#raw as #sreg).wrapping_neg() as i32,
-                    ))
-                } else {
-                    ::core::result::Result::Ok(#ok)
-                }
-            }
-        }
-        RetShape::Never => unreachable!("handled above"),
+    let bits = u32_lit(plan.syscall.ret.bits());
+    let signed = plan.syscall.ret.signed();
+    let span = decl.ret_span;
+    let decode = match &decl.ret {
+        RetShape::Raw(_) => quote_spanned! { span => #p::ret::<_, _, #bits, #signed> },
+        RetShape::Result(Some(_)) => quote_spanned! { span => #p::result::<_, _, #bits, #signed> },
+        RetShape::Result(None) => quote! { #p::result_unit },
+        RetShape::Never => quote! {}, // returned above
     };
     quote! {{
-        let #raw: #ret_reg = unsafe { #call };
-        #decode
+        #decode(#call)
     }}
 }
 
 fn ty_span(ty: &syn::Type) -> Span {
     syn::spanned::Spanned::span(ty)
-}
-
-fn ret_ty(int: RetInt) -> TokenStream {
-    match int {
-        RetInt::Isize => quote! { isize },
-        RetInt::Usize => quote! { usize },
-        RetInt::I64 => quote! { i64 },
-        RetInt::U64 => quote! { u64 },
-        RetInt::I32 => quote! { i32 },
-        RetInt::U32 => quote! { u32 },
-    }
 }

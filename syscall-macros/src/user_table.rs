@@ -13,8 +13,7 @@ static CACHE: Mutex<Option<HashMap<PathBuf, (String, &'static Table)>>> = Mutex:
 
 /// Reads and validates the table at `path`; errors are the validator's `file:line:col` list.
 pub fn load(path: &Path) -> Result<&'static Table, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read table `{}`: {e}", path.display()))?;
+    let text = syscall_table::read_table_file(path)?;
     let mut cache = CACHE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -25,12 +24,31 @@ pub fn load(path: &Path) -> Result<&'static Table, String> {
         }
     }
     let table = syscall_table::parse_table(&path.display().to_string(), &text)
-        .map_err(|e| format!("invalid table:\n{e}"))?;
+        .map_err(|e| invalid_table_message(&e))?;
     // One leak per distinct table content per compiler process: tables live as long as rustc.
     let table: &'static Table = Box::leak(Box::new(table));
     cache.insert(path.to_path_buf(), (text, table));
     Ok(table)
 }
+
+/// The validator's errors, at most [`SHOWN_ERRORS`] of them: a compiler message is no place for
+/// thousands of lines (`syscall-table check` prints them all).
+fn invalid_table_message(errors: &syscall_table::TableErrors) -> String {
+    let mut message = String::from("invalid table:");
+    for e in errors.0.iter().take(SHOWN_ERRORS) {
+        message.push('\n');
+        message.push_str(&e.to_string());
+    }
+    if errors.0.len() > SHOWN_ERRORS {
+        message.push_str(&format!(
+            "\n… and {} more problems (`syscall-table check FILE` lists them all)",
+            errors.0.len() - SHOWN_ERRORS
+        ));
+    }
+    message
+}
+
+const SHOWN_ERRORS: usize = 20;
 
 #[cfg(test)]
 mod tests {

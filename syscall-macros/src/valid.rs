@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syscall_table::{Arg, ArgKind, Mechanism, Syscall, Table};
 
-use crate::ast::{Decl, RetShape, RustTy};
+use crate::ast::{Decl, RetShape, RetTy, RustTy};
 
 /// How one ABI's branch calls the kernel.
 pub struct Plan<'t> {
@@ -100,26 +100,26 @@ pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<syn::Erro
     check_args(decl, syscall, number_table, int80_from_64, &mut errors);
 
     if decl.sig.unsafety.is_none() && syscall.requires_unsafe() {
-        let why = if syscall.has_pointer_args() {
-            "takes pointers the kernel reads or writes through".to_string()
-        } else {
-            "can break memory safety (it changes mappings, the stack, thread state or control flow)"
-                .to_string()
+        let why = match syscall.needs_unsafe {
+            Some(reason) => reason.explanation().to_string(),
+            None => "it takes pointers the kernel reads or writes through".to_string(),
         };
         errors.push(syn::Error::new(
             decl.sig.fn_token.span(),
-            format!("`{name}` {why}: declare it `unsafe fn`"),
+            format!("`{name}` must be declared `unsafe fn`: {why}"),
         ));
     }
 
-    match (decl.ret, syscall.noreturn) {
+    if let RetShape::Raw(ret) | RetShape::Result(Some(ret)) = &decl.ret {
+        if let Some(e) = check_return(ret, syscall, number_table, table.abi.target_pointer_width) {
+            errors.push(e);
+        }
+    }
+
+    match (&decl.ret, syscall.noreturn) {
         (RetShape::Never, false) => errors.push(syn::Error::new(
             decl.ret_span,
             format!("`{name}` returns: `!` is only for system calls that never return (`exit`, `exit_group`)"),
-        )),
-        (RetShape::Never, true) if syscall.args.len() != 1 => errors.push(syn::Error::new(
-            decl.ret_span,
-            format!("no-return stubs take exactly one argument; `{name}` has {}", syscall.args.len()),
         )),
         (RetShape::Raw(_) | RetShape::Result(_), true) => errors.push(syn::Error::new(
             decl.ret_span,
@@ -141,29 +141,39 @@ pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<syn::Erro
     }
 }
 
+/// A name as shown in a message: cut after [`syscall_table::MAX_NAME_LEN`] characters (a name
+/// that long is no system call's, and gets no "did you mean" search either).
+pub fn shown(name: &str) -> String {
+    match name.char_indices().nth(syscall_table::MAX_NAME_LEN) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_string(),
+    }
+}
+
 /// The error for a name this ABI lacks, naming the replacement where there is one.
 fn unknown_here(name: &str, span: Span, table: &Table, int80_from_64: bool) -> syn::Error {
     let abi = &table.abi.name;
+    let shown = shown(name);
     if int80_from_64 {
         return syn::Error::new(
             span,
             format!(
-                "`{name}` has no i386 number, which `via = \"int80\"` uses from x86_64; use the default `syscall`"
+                "`{shown}` has no i386 number, which `via = \"int80\"` uses from x86_64; use the default `syscall`"
             ),
         );
     }
     if let Some(alt) = syscall_table::replacement(name).filter(|alt| table.by_name(alt).is_some()) {
         return syn::Error::new(
             span,
-            format!("`{name}` does not exist on {abi}; use `{alt}` instead"),
+            format!("`{shown}` does not exist on {abi}; use `{alt}` instead"),
         );
     }
     match table.closest(name, 1).first() {
         Some(close) => syn::Error::new(
             span,
-            format!("no system call `{name}` on {abi}; did you mean `{close}`?"),
+            format!("no system call `{shown}` on {abi}; did you mean `{close}`?"),
         ),
-        None => syn::Error::new(span, format!("no system call `{name}` on {abi}")),
+        None => syn::Error::new(span, format!("no system call `{shown}` on {abi}")),
     }
 }
 
@@ -227,6 +237,30 @@ fn check_args(
             errors.push(e);
         }
     }
+}
+
+/// Whether a return type holds the call's result: at least as wide as the table's return kind
+/// (wider is fine: the value is extended by the kind). `None` when it does.
+fn check_return(
+    ret: &RetTy,
+    syscall: &Syscall,
+    number_table: &Table,
+    pointer_width: u32,
+) -> Option<syn::Error> {
+    let have = ret.rust.bits(pointer_width)?; // an alias: checked by `FromRet` in the expansion
+    let want = syscall.ret.bits();
+    (have < want).then(|| {
+        syn::Error::new_spanned(
+            &ret.ty,
+            format!(
+                "`{}` returns `{}`, {want} bits on {}; `{}` is too narrow ({have} bits) and would truncate it",
+                syscall.name,
+                syscall.ret.c_type,
+                number_table.abi.name,
+                quote::ToTokens::to_token_stream(&ret.ty)
+            ),
+        )
+    })
 }
 
 /// Whether a Rust argument type fits the table's kind. `None` when it does.

@@ -77,7 +77,8 @@ fn read_vector(vector: &mut [usize; 2 * MAX_ENTRIES]) -> Result<usize, Errno> {
             Err(e) => break Err(e),
         }
     };
-    let _ = boot::close(fd as u32);
+    // SAFETY: `fd` was opened above and is owned by this function alone.
+    let _ = unsafe { boot::close(fd as u32) };
     result
 }
 
@@ -96,7 +97,7 @@ macro_rules! bootstrap_syscalls {
         pub unsafe fn read(fd: i32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
         /// `close(2)`.
         #[crate::fast_syscall($($via)*)]
-        pub fn close(fd: u32) -> Result<(), Errno>;
+        pub unsafe fn close(fd: u32) -> Result<(), Errno>;
     };
 }
 

@@ -142,46 +142,5 @@ pub mod sys;
 
 /// What the `#[fast_syscall]` expansion calls. Not a stable API.
 #[doc(hidden)]
-pub mod __private {
-    #[cfg(target_arch = "aarch64")]
-    pub use crate::raw::aarch64;
-    #[cfg(target_arch = "arm")]
-    pub use crate::raw::arm;
-    #[cfg(any(target_arch = "riscv64", target_arch = "riscv32"))]
-    pub use crate::raw::riscv;
-    #[cfg(target_arch = "x86")]
-    pub use crate::raw::x86;
-    #[cfg(target_arch = "x86_64")]
-    pub use crate::raw::x86_64;
-    pub use crate::vdso::VdsoFn;
-
-    /// An integer type that can carry a `BITS`-bit system-call argument: checks arguments
-    /// declared through aliases (`c_int`, `RawFd`, `pid_t`, …) that the macro cannot resolve.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot carry this {BITS}-bit system-call argument",
-        label = "the kernel reads {BITS} bits here",
-        note = "use an integer type of exactly that width (signedness may differ)"
-    )]
-    pub trait IntArg<const BITS: u32>: Copy {
-        /// The value, sign- or zero-extended by its own signedness.
-        fn to_u64(self) -> u64;
-    }
-
-    macro_rules! int_arg {
-        ($bits:literal: $($t:ty),*) => {$(
-            impl IntArg<$bits> for $t {
-                #[inline(always)]
-                fn to_u64(self) -> u64 {
-                    self as u64
-                }
-            }
-        )*};
-    }
-    int_arg!(16: i16, u16, i32, u32);
-    int_arg!(32: i32, u32);
-    int_arg!(64: i64, u64);
-    #[cfg(target_pointer_width = "32")]
-    int_arg!(32: isize, usize);
-    #[cfg(target_pointer_width = "64")]
-    int_arg!(64: isize, usize);
-}
+#[path = "private.rs"]
+pub mod __private;

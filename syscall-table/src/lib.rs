@@ -16,10 +16,13 @@ mod write;
 use std::sync::OnceLock;
 
 pub use model::{
-    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, ReturnKind, Syscall, Table,
+    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, Ret, Syscall, Table, UnsafeReason,
     VdsoSymbol,
 };
-pub use parse::{KNOWN_TARGET_ARCHES, TableError, TableErrors, parse_table};
+pub use parse::{
+    ARCHES, ArchRules, KNOWN_TARGET_ARCHES, MAX_NAME_LEN, TableError, TableErrors, VDSO_DROP_INS,
+    arch_rules, parse_table,
+};
 pub use write::to_toml;
 
 /// The project's tables as `(file name, text)`, in a fixed order.
@@ -80,6 +83,62 @@ pub fn embedded(abi: &str) -> Option<&'static Table> {
                 == Some(abi)
         })
         .map(embedded_at)
+}
+
+/// The largest table file [`read_table_file`] accepts: 16 MiB (Linux's tables are about 130 KB;
+/// 16 MiB holds some 50,000 system calls).
+pub const MAX_TABLE_BYTES: u64 = 16 << 20;
+
+/// Reads a table file for [`parse_table`], refusing what is not a regular file (a FIFO would
+/// block, `/dev/zero` never ends) and files over [`MAX_TABLE_BYTES`], with a message that names
+/// the path.
+pub fn read_table_file(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let regular = |meta: &std::fs::Metadata| -> Result<(), String> {
+        if !meta.is_file() {
+            let what = if meta.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file (a FIFO, socket or device)"
+            };
+            return Err(format!(
+                "table `{shown}` is {what}: give the path of a .toml file"
+            ));
+        }
+        if meta.len() > MAX_TABLE_BYTES {
+            return Err(format!(
+                "table `{shown}` is {} bytes; tables are limited to {MAX_TABLE_BYTES} bytes (16 MiB)",
+                meta.len()
+            ));
+        }
+        Ok(())
+    };
+    // Checked before opening: opening a FIFO for reading blocks until a writer appears.
+    regular(&std::fs::metadata(path).map_err(|e| format!("cannot read table `{shown}`: {e}"))?)?;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read table `{shown}`: {e}"))?;
+    // Checked again on the open file, in case the path changed in between.
+    regular(
+        &file
+            .metadata()
+            .map_err(|e| format!("cannot read table `{shown}`: {e}"))?,
+    )?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TABLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read table `{shown}`: {e}"))?;
+    if bytes.len() as u64 > MAX_TABLE_BYTES {
+        return Err(format!(
+            "table `{shown}` grew past {MAX_TABLE_BYTES} bytes (16 MiB) while it was read"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "table `{shown}` is not UTF-8 (byte {} is invalid)",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// The system call to use instead of `name` on ABIs that lack it (`open` → `openat`), if any.

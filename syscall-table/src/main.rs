@@ -25,10 +25,10 @@ fn main() -> ExitCode {
 fn check(files: &[String]) -> ExitCode {
     let mut problems = 0usize;
     for file in files {
-        let text = match std::fs::read_to_string(file) {
+        let text = match syscall_table::read_table_file(std::path::Path::new(file)) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("{file}: error: cannot read: {e}");
+                eprintln!("{file}: error: {e}");
                 problems += 1;
                 continue;
             }

@@ -181,22 +181,115 @@ impl fmt::Display for ArgKind {
     }
 }
 
-/// What a system call returns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReturnKind {
-    /// A `long`: a result, or `-errno` in -4095..=-1.
-    Long,
-    /// Nothing meaningful (only for hand-written tables; no-return calls must say `long`).
-    Void,
+/// What a system call returns: the type user space gives the result (`ssize_t` for `read`,
+/// `pid_t` for `getpid`, `void *` for `mmap`), and its normalized integer kind on this ABI.
+///
+/// Every Linux system call returns a `long` in the result register (a value, or `-errno` in
+/// -4095..=-1); the kind says how many of its bits carry the value, so that a declaration's
+/// return type can be checked for width like an argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ret {
+    /// The C return type of the call (`man 2`), e.g. `ssize_t`, `int`, `void *`.
+    pub c_type: String,
+    /// An [`ArgKind::Int`]: the value's width and signedness on this ABI.
+    pub kind: ArgKind,
 }
 
-impl ReturnKind {
-    /// The spelling used in tables.
+impl Ret {
+    /// The value's width in bits.
+    pub fn bits(&self) -> u32 {
+        self.kind.bits(0)
+    }
+
+    /// Whether the value is signed (it is extended by this when a declaration's type is wider
+    /// than the result register).
+    pub fn signed(&self) -> bool {
+        matches!(self.kind, ArgKind::Int { signed: true, .. })
+    }
+}
+
+/// Why a system call needs `unsafe` although it takes no pointer (the rule, call by call, is in
+/// `tables/README.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnsafeReason {
+    /// It unmaps, remaps, re-protects or discards memory the program may still use (`munmap`,
+    /// `mprotect`, `madvise`, `brk`, `mmap` with `MAP_FIXED`, …).
+    Memory,
+    /// It creates a thread or process that shares the caller's memory without Rust knowing
+    /// (`clone`, `clone3`, `fork`, `vfork`).
+    Threads,
+    /// It ends the calling thread without unwinding (`exit`): borrows of the thread's stack,
+    /// such as a scoped thread's, would outlive it.
+    ThreadExit,
+    /// It replaces the stack, thread pointer, signal frame, registers or control flow
+    /// (`rt_sigreturn`, `arch_prctl`, `set_tid_address`, `rseq`, `uretprobe`, …).
+    Context,
+    /// It closes or replaces file descriptors that other code may own (`close`, `dup2`,
+    /// `dup3`, `close_range`), which breaks I/O safety.
+    Descriptors,
+    /// For some commands an integer argument is an address the kernel reads or writes
+    /// (`ioctl`, `fcntl`, `prctl`, `ptrace`, `keyctl`, `semctl`, `sysfs`).
+    Addresses,
+}
+
+impl UnsafeReason {
+    /// Every reason, in a fixed order.
+    pub const ALL: [UnsafeReason; 6] = [
+        UnsafeReason::Memory,
+        UnsafeReason::Threads,
+        UnsafeReason::ThreadExit,
+        UnsafeReason::Context,
+        UnsafeReason::Descriptors,
+        UnsafeReason::Addresses,
+    ];
+
+    /// The spelling used in tables (`needs_unsafe = "…"`).
     pub fn as_str(self) -> &'static str {
         match self {
-            ReturnKind::Long => "long",
-            ReturnKind::Void => "void",
+            UnsafeReason::Memory => "memory",
+            UnsafeReason::Threads => "threads",
+            UnsafeReason::ThreadExit => "thread-exit",
+            UnsafeReason::Context => "context",
+            UnsafeReason::Descriptors => "descriptors",
+            UnsafeReason::Addresses => "addresses",
         }
+    }
+
+    /// Parses the spelling of [`UnsafeReason::as_str`].
+    pub fn parse(s: &str) -> Option<UnsafeReason> {
+        UnsafeReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// What the call can do that safe code must not, as a sentence fragment
+    /// ("it …"), for error messages and `# Safety` sections.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            UnsafeReason::Memory => {
+                "it can unmap, remap, re-protect or discard memory that the program still uses"
+            }
+            UnsafeReason::Threads => {
+                "it can create a thread or process that shares this memory without Rust knowing"
+            }
+            UnsafeReason::ThreadExit => {
+                "it ends the calling thread without unwinding, so borrows of the thread's stack \
+                 (a scoped thread's) would outlive it"
+            }
+            UnsafeReason::Context => {
+                "it can replace the stack, thread pointer, signal frame, registers or control flow"
+            }
+            UnsafeReason::Descriptors => {
+                "it can close or replace file descriptors that other code owns, which breaks I/O safety"
+            }
+            UnsafeReason::Addresses => {
+                "for some commands an integer argument is an address the kernel reads or writes"
+            }
+        }
+    }
+}
+
+impl fmt::Display for UnsafeReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -269,12 +362,12 @@ pub struct Syscall {
     /// Arguments in order.
     pub args: Vec<Arg>,
     /// What it returns.
-    pub ret: ReturnKind,
+    pub ret: Ret,
     /// Never returns on success (`exit`, `exit_group`).
     pub noreturn: bool,
-    /// Needs `unsafe` even without pointer arguments (it can break memory safety:
-    /// `munmap`, `brk`, `clone`, `rt_sigreturn`, …).
-    pub needs_unsafe: bool,
+    /// Why it needs `unsafe` even without pointer arguments (`munmap`, `close`, `clone`,
+    /// `rt_sigreturn`, `ioctl`, …), if it does.
+    pub needs_unsafe: Option<UnsafeReason>,
     /// The vDSO function that serves this call, when the ABI's vDSO has one.
     pub vdso: Option<VdsoSymbol>,
 }
@@ -287,7 +380,7 @@ impl Syscall {
 
     /// Whether a declaration of this call must be an `unsafe fn`.
     pub fn requires_unsafe(&self) -> bool {
-        self.needs_unsafe || self.has_pointer_args()
+        self.needs_unsafe.is_some() || self.has_pointer_args()
     }
 
     /// The number of argument registers used (a 64-bit pair counts two; padding counts too).
@@ -318,7 +411,9 @@ impl Syscall {
         } else {
             args.join(", ")
         };
-        format!("{} {}({})", self.ret.as_str(), self.name, args)
+        let ret = &self.ret.c_type;
+        let sep = if ret.ends_with('*') { "" } else { " " };
+        format!("{ret}{sep}{}({args})", self.name)
     }
 }
 
@@ -362,12 +457,20 @@ impl Table {
     }
 
     /// The names of this table closest to `name` (edit distance), best first, at most `n`.
+    /// Names longer than [`crate::MAX_NAME_LEN`] get no suggestion (the search is quadratic in
+    /// the name's length).
     pub fn closest(&self, name: &str, n: usize) -> Vec<&str> {
+        if name.len() > crate::MAX_NAME_LEN {
+            return Vec::new();
+        }
+        let limit = |cand: &str| (name.len().max(cand.len()) / 3).max(1);
         let mut scored: Vec<(usize, &str)> = self
             .syscalls
             .iter()
+            // The distance is at least the difference in length: skip hopeless candidates.
+            .filter(|s| name.len().abs_diff(s.name.len()) <= limit(&s.name))
             .map(|s| (crate::edit_distance(name, &s.name), s.name.as_str()))
-            .filter(|&(d, cand)| d <= (name.len().max(cand.len()) / 3).max(1))
+            .filter(|&(d, cand)| d <= limit(cand))
             .collect();
         scored.sort();
         scored.into_iter().take(n).map(|(_, s)| s).collect()

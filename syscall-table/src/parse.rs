@@ -8,9 +8,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::{
-    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, ReturnKind, Syscall, Table,
+    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, Ret, Syscall, Table, UnsafeReason,
     VdsoSymbol,
 };
+
+/// The longest system-call name a table may hold (Linux's longest is 23 characters). Longer
+/// names in declarations are refused without a "did you mean" search.
+pub const MAX_NAME_LEN: usize = 64;
 
 /// One problem in a table, located in its source text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,9 +97,10 @@ struct RawSyscall {
     number: Spanned<i64>,
     entry: Option<Spanned<String>>,
     args: Option<Spanned<Vec<Spanned<RawArg>>>>,
-    ret: Spanned<String>,
+    /// `"long"`, or `{ type = "…", kind = "…" }`.
+    ret: Spanned<toml::Value>,
     noreturn: Option<Spanned<bool>>,
-    needs_unsafe: Option<Spanned<bool>>,
+    needs_unsafe: Option<Spanned<String>>,
     vdso: Option<Spanned<RawVdso>>,
 }
 
@@ -116,38 +121,124 @@ struct RawVdso {
     version: Spanned<String>,
 }
 
-/// The Rust `target_arch` values a table may name.
-pub const KNOWN_TARGET_ARCHES: &[&str] = &[
-    "x86",
-    "x86_64",
-    "arm",
-    "aarch64",
-    "riscv32",
-    "riscv64",
-    "mips",
-    "mips64",
-    "powerpc",
-    "powerpc64",
-    "s390x",
-    "loongarch64",
-    "sparc64",
-    "m68k",
-    "csky",
+/// What `#[fast_syscall]` can expand for one `target_arch`: the entry mechanisms it has
+/// primitives for, the width of an argument register, the pointer widths of its ABIs and where
+/// a 64-bit register pair starts. A table must agree with its architecture's rules: everything
+/// the expansion assumes about a table is checked here.
+#[derive(Clone, Copy, Debug)]
+pub struct ArchRules {
+    /// Rust's `target_arch`.
+    pub target_arch: &'static str,
+    /// Width of an argument register.
+    pub register_bits: u32,
+    /// The `target_pointer_width`s of the ABIs of this architecture (x86_64: x86_64 and x32).
+    pub pointer_widths: &'static [u32],
+    /// The mechanisms `syscall-rt` has primitives for.
+    pub mechanisms: &'static [Mechanism],
+    /// Where 64-bit argument pairs start (only meaningful with 32-bit registers).
+    pub pair_alignment: PairAlignment,
+}
+
+/// The architectures `#[fast_syscall]` expands for.
+pub const ARCHES: &[ArchRules] = &[
+    ArchRules {
+        target_arch: "x86_64",
+        register_bits: 64,
+        pointer_widths: &[64, 32],
+        mechanisms: &[Mechanism::Syscall, Mechanism::Int80, Mechanism::Vdso],
+        pair_alignment: PairAlignment::Any,
+    },
+    ArchRules {
+        target_arch: "x86",
+        register_bits: 32,
+        pointer_widths: &[32],
+        mechanisms: &[Mechanism::Sysenter, Mechanism::Int80, Mechanism::Vdso],
+        pair_alignment: PairAlignment::Any,
+    },
+    ArchRules {
+        target_arch: "aarch64",
+        register_bits: 64,
+        pointer_widths: &[64],
+        mechanisms: &[Mechanism::Svc, Mechanism::Vdso],
+        pair_alignment: PairAlignment::Any,
+    },
+    ArchRules {
+        target_arch: "arm",
+        register_bits: 32,
+        pointer_widths: &[32],
+        mechanisms: &[Mechanism::Svc, Mechanism::Vdso],
+        pair_alignment: PairAlignment::Even,
+    },
+    ArchRules {
+        target_arch: "riscv64",
+        register_bits: 64,
+        pointer_widths: &[64],
+        mechanisms: &[Mechanism::Ecall, Mechanism::Vdso],
+        pair_alignment: PairAlignment::Any,
+    },
+    ArchRules {
+        target_arch: "riscv32",
+        register_bits: 32,
+        pointer_widths: &[32],
+        mechanisms: &[Mechanism::Ecall, Mechanism::Vdso],
+        pair_alignment: PairAlignment::Any,
+    },
+];
+
+/// The Rust `target_arch` values a table may name (those of [`ARCHES`]).
+pub const KNOWN_TARGET_ARCHES: &[&str] = &["x86_64", "x86", "aarch64", "arm", "riscv64", "riscv32"];
+
+/// The rules of `target_arch`, if `#[fast_syscall]` supports it.
+pub fn arch_rules(target_arch: &str) -> Option<&'static ArchRules> {
+    ARCHES.iter().find(|a| a.target_arch == target_arch)
+}
+
+/// System calls whose vDSO function takes the system call's own arguments and returns its
+/// result (or `-errno`): the only ones a table may give a `vdso` symbol, because the expansion
+/// calls the function with the system call's registers as C arguments.
+pub const VDSO_DROP_INS: &[&str] = &[
+    "clock_gettime",
+    "clock_gettime64",
+    "clock_getres",
+    "clock_getres_time64",
+    "gettimeofday",
+    "time",
+    "getcpu",
+    "riscv_hwprobe",
+    "riscv_flush_icache",
 ];
 
 /// Collects errors against one source text (the serde_derive `Ctxt` idea: report all at once).
 struct Ctxt<'a> {
     file: &'a str,
     text: &'a str,
+    /// Byte offset of the start of every line, for locating errors in O(log n).
+    line_starts: Vec<usize>,
     errors: Vec<TableError>,
 }
 
-impl Ctxt<'_> {
+impl<'a> Ctxt<'a> {
+    fn new(file: &'a str, text: &'a str) -> Ctxt<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Ctxt {
+            file,
+            text,
+            line_starts,
+            errors: Vec::new(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
     fn at(&self, span: Range<usize>) -> (usize, usize) {
-        let start = span.start.min(self.text.len());
-        let before = &self.text[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let mut start = span.start.min(self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        // The last line start at or before `start`.
+        let line = self.line_starts.partition_point(|&s| s <= start);
+        let line_start = self.line_starts[line - 1];
         let col = self.text[line_start..start].chars().count() + 1;
         (line, col)
     }
@@ -166,11 +257,7 @@ impl Ctxt<'_> {
 
 /// Parses and validates a table. `file` is only used to name locations in errors.
 pub fn parse_table(file: &str, text: &str) -> Result<Table, TableErrors> {
-    let mut cx = Ctxt {
-        file,
-        text,
-        errors: Vec::new(),
-    };
+    let mut cx = Ctxt::new(file, text);
     let raw: RawTable = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
@@ -239,14 +326,14 @@ fn validate_abi(cx: &mut Ctxt<'_>, raw: &Spanned<RawAbi>) -> Option<Abi> {
         );
     }
     let target_arch = a.target_arch.get_ref().clone();
-    if !KNOWN_TARGET_ARCHES.contains(&target_arch.as_str()) {
+    let rules = arch_rules(&target_arch);
+    if rules.is_none() {
         cx.error(
             a.target_arch.span(),
-            format!("unknown target_arch `{target_arch}`"),
-            Some(format!(
-                "use one of Rust's: {}",
-                KNOWN_TARGET_ARCHES.join(", ")
-            )),
+            format!(
+                "unknown target_arch `{target_arch}`: fast-syscall has no entry primitives for it"
+            ),
+            Some(format!("use one of: {}", KNOWN_TARGET_ARCHES.join(", "))),
         );
     }
     let width = |cx: &mut Ctxt<'_>, v: &Spanned<i64>, what: &str| -> Option<u32> {
@@ -265,6 +352,30 @@ fn validate_abi(cx: &mut Ctxt<'_>, raw: &Spanned<RawAbi>) -> Option<Abi> {
     };
     let target_pointer_width = width(cx, &a.target_pointer_width, "target_pointer_width");
     let register_bits = width(cx, &a.register_bits, "register_bits");
+    if let (Some(rules), Some(pw)) = (rules, target_pointer_width) {
+        if !rules.pointer_widths.contains(&pw) {
+            cx.error(
+                a.target_pointer_width.span(),
+                format!(
+                    "{target_arch} has no ABI with {pw}-bit pointers (it has {})",
+                    join_numbers(rules.pointer_widths)
+                ),
+                None,
+            );
+        }
+    }
+    if let (Some(rules), Some(bits)) = (rules, register_bits) {
+        if bits != rules.register_bits {
+            cx.error(
+                a.register_bits.span(),
+                format!(
+                    "{target_arch}'s argument registers are {} bits, not {bits}",
+                    rules.register_bits
+                ),
+                Some("the entry primitives pass arguments in registers of that width".into()),
+            );
+        }
+    }
     let both_valid = target_pointer_width.is_some() && register_bits.is_some();
     let (target_pointer_width, register_bits) = (
         target_pointer_width.unwrap_or(64),
@@ -297,23 +408,42 @@ fn validate_abi(cx: &mut Ctxt<'_>, raw: &Spanned<RawAbi>) -> Option<Abi> {
         );
     }
     let pair_alignment = match a.pair_alignment.get_ref().as_str() {
-        "any" => PairAlignment::Any,
-        "even" => PairAlignment::Even,
+        "any" => Some(PairAlignment::Any),
+        "even" => Some(PairAlignment::Even),
         other => {
             cx.error(
                 a.pair_alignment.span(),
                 format!("unknown pair_alignment `{other}`"),
                 Some("use `any` (i386, RISC-V) or `even` (Arm EABI)".into()),
             );
-            PairAlignment::Any
+            None
         }
     };
+    if let (Some(rules), Some(pa)) = (rules, pair_alignment) {
+        if pa != rules.pair_alignment {
+            cx.error(
+                a.pair_alignment.span(),
+                format!(
+                    "{target_arch} aligns 64-bit register pairs `{}`, not `{}`",
+                    rules.pair_alignment.as_str(),
+                    pa.as_str()
+                ),
+                None,
+            );
+        }
+    }
+    let pair_alignment = pair_alignment.unwrap_or(PairAlignment::Any);
     let mut mechanisms = Vec::new();
     for m in a.mechanisms.get_ref() {
         match Mechanism::parse(m.get_ref()) {
             Some(mech) if mechanisms.contains(&mech) => {
                 cx.error(m.span(), format!("mechanism `{mech}` listed twice"), None)
             }
+            Some(mech) if rules.is_some_and(|r| !r.mechanisms.contains(&mech)) => cx.error(
+                m.span(),
+                format!("mechanism `{mech}` does not exist on {target_arch}"),
+                rules.map(|r| format!("{target_arch} offers: {}", join_mechanisms(r.mechanisms))),
+            ),
             Some(mech) => mechanisms.push(mech),
             None => cx.error(
                 m.span(),
@@ -339,6 +469,14 @@ fn validate_abi(cx: &mut Ctxt<'_>, raw: &Spanned<RawAbi>) -> Option<Abi> {
             Mechanism::Syscall
         }
         Some(m) if mechanisms.contains(&m) => m,
+        Some(m) if rules.is_some_and(|r| !r.mechanisms.contains(&m)) => {
+            cx.error(
+                a.default_mechanism.span(),
+                format!("default_mechanism `{m}` does not exist on {target_arch}"),
+                rules.map(|r| format!("{target_arch} offers: {}", join_mechanisms(r.mechanisms))),
+            );
+            m
+        }
         Some(m) => {
             cx.error(
                 a.default_mechanism.span(),
@@ -371,6 +509,16 @@ fn validate_abi(cx: &mut Ctxt<'_>, raw: &Spanned<RawAbi>) -> Option<Abi> {
     })
 }
 
+fn join_numbers(numbers: &[u32]) -> String {
+    let all: Vec<String> = numbers.iter().map(u32::to_string).collect();
+    all.join(" and ")
+}
+
+fn join_mechanisms(mechanisms: &[Mechanism]) -> String {
+    let all: Vec<&str> = mechanisms.iter().map(|m| m.as_str()).collect();
+    all.join(", ")
+}
+
 fn mechanism_help() -> String {
     let all: Vec<&str> = Mechanism::ALL.iter().map(|m| m.as_str()).collect();
     format!("known mechanisms: {}", all.join(", "))
@@ -384,6 +532,16 @@ fn validate_syscall(cx: &mut Ctxt<'_>, abi: Option<&Abi>, sc: &RawSyscall) -> Op
             sc.name.span(),
             format!("syscall name `{name}` is not a lowercase identifier"),
             Some("use letters, digits and `_`, starting with a letter".into()),
+        );
+    } else if name.len() > MAX_NAME_LEN {
+        cx.error(
+            sc.name.span(),
+            format!(
+                "syscall name `{}…` is {} characters long; names are at most {MAX_NAME_LEN}",
+                &name[..16],
+                name.len()
+            ),
+            None,
         );
     }
     let raw_number = *sc.number.get_ref();
@@ -417,34 +575,23 @@ fn validate_syscall(cx: &mut Ctxt<'_>, abi: Option<&Abi>, sc: &RawSyscall) -> Op
             );
         }
     }
-    let ret = match sc.ret.get_ref().as_str() {
-        "long" => ReturnKind::Long,
-        "void" => ReturnKind::Void,
-        other => {
-            cx.error(
-                sc.ret.span(),
-                format!("unknown return kind `{other}`"),
-                Some("use `long` (every Linux system call returns a long)".into()),
-            );
-            ReturnKind::Long
-        }
-    };
+    let ret = validate_ret(cx, abi, &name, &sc.ret);
     let noreturn = sc.noreturn.as_ref().is_some_and(|n| *n.get_ref());
-    if noreturn && ret != ReturnKind::Long {
-        let span = sc.noreturn.as_ref().map_or(sc.ret.span(), |n| n.span());
-        cx.error(
-            span,
-            format!(
-                "`{name}` is flagged noreturn but returns `{}`",
-                sc.ret.get_ref()
-            ),
-            Some(
-                "a no-return system call still returns `long` on failure; set ret = \"long\""
-                    .into(),
-            ),
-        );
-    }
-    let needs_unsafe = sc.needs_unsafe.as_ref().is_some_and(|n| *n.get_ref());
+    let needs_unsafe = sc.needs_unsafe.as_ref().and_then(|n| {
+        let reason = UnsafeReason::parse(n.get_ref());
+        if reason.is_none() {
+            let all: Vec<&str> = UnsafeReason::ALL.iter().map(|r| r.as_str()).collect();
+            cx.error(
+                n.span(),
+                format!("unknown needs_unsafe reason `{}`", n.get_ref()),
+                Some(format!(
+                    "use one of: {} (tables/README.md says which calls take which)",
+                    all.join(", ")
+                )),
+            );
+        }
+        reason
+    });
     let mut args = Vec::new();
     if let Some(raw_args) = &sc.args {
         if raw_args.get_ref().len() > MAX_ARG_REGS {
@@ -458,9 +605,9 @@ fn validate_syscall(cx: &mut Ctxt<'_>, abi: Option<&Abi>, sc: &RawSyscall) -> Op
             );
         }
         let mut arg_names = HashSet::new();
-        let mut used = [false; MAX_ARG_REGS];
+        let mut regs = Registers::default();
         for raw_arg in raw_args.get_ref() {
-            if let Some(arg) = validate_arg(cx, abi, &name, raw_arg.get_ref(), &mut used) {
+            if let Some(arg) = validate_arg(cx, abi, &name, raw_arg.get_ref(), &mut regs) {
                 if !arg_names.insert(arg.name.clone()) {
                     cx.error(
                         raw_arg.get_ref().name.span(),
@@ -470,6 +617,27 @@ fn validate_syscall(cx: &mut Ctxt<'_>, abi: Option<&Abi>, sc: &RawSyscall) -> Op
                 }
                 args.push(arg);
             }
+        }
+    }
+    if noreturn {
+        // The no-return primitives take the exit status in the first register and nothing else.
+        let span = sc.noreturn.as_ref().map_or(sc.name.span(), |n| n.span());
+        let arg_count = sc.args.as_ref().map_or(0, |a| a.get_ref().len());
+        if arg_count != 1 {
+            cx.error(
+                span.clone(),
+                format!(
+                    "`{name}` is flagged noreturn but takes {arg_count} arguments; a no-return system call takes exactly one (the exit status)"
+                ),
+                None,
+            );
+        }
+        if let Some(v) = &sc.vdso {
+            cx.error(
+                v.span(),
+                format!("`{name}` is flagged noreturn and names a vDSO function"),
+                Some("a call that ends the thread or process always enters the kernel: remove `vdso`".into()),
+            );
         }
     }
     let vdso = sc.vdso.as_ref().map(|v| {
@@ -486,6 +654,16 @@ fn validate_syscall(cx: &mut Ctxt<'_>, abi: Option<&Abi>, sc: &RawSyscall) -> Op
                     Some("remove `vdso`, or add \"vdso\" to the header's `mechanisms`".into()),
                 );
             }
+        }
+        if !VDSO_DROP_INS.contains(&name.as_str()) && !noreturn {
+            cx.error(
+                raw.symbol.span(),
+                format!(
+                    "`{name}` cannot have a vDSO symbol: the expansion calls a vDSO function with the system call's own arguments, which is known to hold for {} only",
+                    VDSO_DROP_INS.join(", ")
+                ),
+                None,
+            );
         }
         if entry.is_none() {
             cx.error(
@@ -521,11 +699,113 @@ fn validate_syscall(cx: &mut Ctxt<'_>, abi: Option<&Abi>, sc: &RawSyscall) -> Op
         number,
         entry,
         args,
-        ret,
+        ret: ret?,
         noreturn,
         needs_unsafe,
         vdso,
     })
+}
+
+/// `ret = "long"` (the kernel's `long`: every bit of the result register), or
+/// `ret = { type = "ssize_t", kind = "i64" }`.
+fn validate_ret(
+    cx: &mut Ctxt<'_>,
+    abi: Option<&Abi>,
+    syscall: &str,
+    raw: &Spanned<toml::Value>,
+) -> Option<Ret> {
+    let register_bits = abi.map_or(64, |a| a.register_bits);
+    let help = || {
+        Some(
+            "write `ret = { type = \"<C return type>\", kind = \"i32\" }` (kinds i16 … u64), or \
+             `ret = \"long\"` for the whole result register"
+                .to_string(),
+        )
+    };
+    let (c_type, kind) = match raw.get_ref() {
+        toml::Value::String(s) if s == "long" => (
+            "long".to_string(),
+            ArgKind::Int {
+                bits: register_bits as u8,
+                signed: true,
+            },
+        ),
+        toml::Value::Table(t)
+            if t.len() == 2
+                && matches!(t.get("type"), Some(toml::Value::String(_)))
+                && matches!(t.get("kind"), Some(toml::Value::String(_))) =>
+        {
+            let c_type = t["type"].as_str().unwrap_or_default().to_string();
+            let kind_str = t["kind"].as_str().unwrap_or_default();
+            let kind = match ArgKind::parse(kind_str) {
+                Some(k @ ArgKind::Int { .. }) => k,
+                Some(_) => {
+                    cx.error(
+                        raw.span(),
+                        format!("the return kind of `{syscall}` must be an integer, not `{kind_str}`"),
+                        Some("a returned address is an unsigned integer of pointer width, e.g. `u64`".into()),
+                    );
+                    return None;
+                }
+                None => {
+                    cx.error(
+                        raw.span(),
+                        format!("unknown return kind `{kind_str}` of `{syscall}`"),
+                        help(),
+                    );
+                    return None;
+                }
+            };
+            if c_type.trim().is_empty() {
+                cx.error(
+                    raw.span(),
+                    format!("empty C return type of `{syscall}`"),
+                    help(),
+                );
+                return None;
+            }
+            (c_type, kind)
+        }
+        toml::Value::String(other) => {
+            cx.error(
+                raw.span(),
+                format!("unknown return `{other}` of `{syscall}`"),
+                help(),
+            );
+            return None;
+        }
+        other => {
+            cx.error(
+                raw.span(),
+                format!("the return of `{syscall}` is a {}", other.type_str()),
+                help(),
+            );
+            return None;
+        }
+    };
+    if kind.bits(0) > register_bits {
+        cx.error(
+            raw.span(),
+            format!(
+                "`{syscall}` returns {} bits, but the result register has {register_bits}",
+                kind.bits(0)
+            ),
+            Some(
+                "a system call returns one register; wider results come back through a pointer"
+                    .into(),
+            ),
+        );
+        return None;
+    }
+    Some(Ret { c_type, kind })
+}
+
+/// The argument registers handed out so far, in order.
+#[derive(Default)]
+struct Registers {
+    used: [bool; MAX_ARG_REGS],
+    /// The first register after the last argument.
+    next: usize,
 }
 
 fn validate_arg(
@@ -533,7 +813,7 @@ fn validate_arg(
     abi: Option<&Abi>,
     syscall: &str,
     raw: &RawArg,
-    used: &mut [bool; MAX_ARG_REGS],
+    registers: &mut Registers,
 ) -> Option<Arg> {
     let errors_before = cx.errors.len();
     let name = raw.name.get_ref().clone();
@@ -557,17 +837,19 @@ fn validate_arg(
     }
     let regs_raw = raw.regs.get_ref();
     let mut regs = Vec::new();
+    let mut reused = false;
     for r in regs_raw {
         match u8::try_from(*r.get_ref()) {
             Ok(reg) if usize::from(reg) < MAX_ARG_REGS => {
-                if used[usize::from(reg)] {
+                if registers.used[usize::from(reg)] {
+                    reused = true;
                     cx.error(
                         r.span(),
                         format!("register {reg} of `{syscall}` is used by two arguments"),
                         None,
                     );
                 }
-                used[usize::from(reg)] = true;
+                registers.used[usize::from(reg)] = true;
                 regs.push(reg);
             }
             _ => cx.error(
@@ -583,6 +865,13 @@ fn validate_arg(
     if let Some(abi) = abi {
         let split = kind.bits(abi.target_pointer_width) > abi.register_bits;
         let wanted = if split { 2 } else { 1 };
+        // Where the kernel reads this argument: the next register, or for a pair on Arm EABI
+        // the next even one.
+        let mut expected = registers.next;
+        if split && abi.pair_alignment == PairAlignment::Even && expected % 2 == 1 {
+            expected += 1;
+        }
+        registers.next = expected + wanted;
         if regs_raw.len() != wanted {
             cx.error(
                 raw.regs.span(),
@@ -599,26 +888,38 @@ fn validate_arg(
                     "give one register, e.g. regs = [0]".into()
                 }),
             );
-        } else if split && regs.len() == 2 {
-            if regs[1] != regs[0] + 1 {
-                cx.error(
-                    raw.regs.span(),
-                    format!(
-                        "register pair {:?} of `{syscall}` is not two consecutive registers",
-                        regs
-                    ),
-                    None,
-                );
-            } else if abi.pair_alignment == PairAlignment::Even && regs[0] % 2 != 0 {
-                cx.error(
-                    raw.regs.span(),
-                    format!(
-                        "register pair {:?} of `{syscall}` starts at an odd register; {} aligns 64-bit arguments to an even pair",
-                        regs, abi.name
-                    ),
-                    Some(format!("use [{}, {}] and leave r{} unused", regs[0] + 1, regs[0] + 2, regs[0])),
-                );
-            }
+        } else if split && regs.len() == 2 && regs[1] != regs[0] + 1 {
+            cx.error(
+                raw.regs.span(),
+                format!(
+                    "register pair {:?} of `{syscall}` is not two consecutive registers",
+                    regs
+                ),
+                None,
+            );
+        } else if split
+            && regs.len() == 2
+            && abi.pair_alignment == PairAlignment::Even
+            && regs[0] % 2 != 0
+        {
+            cx.error(
+                raw.regs.span(),
+                format!(
+                    "register pair {:?} of `{syscall}` starts at an odd register; {} aligns 64-bit arguments to an even pair",
+                    regs, abi.name
+                ),
+                Some(format!("use [{}, {}] and leave r{} unused", regs[0] + 1, regs[0] + 2, regs[0])),
+            );
+        } else if regs.len() == wanted && !reused && usize::from(regs[0]) != expected {
+            cx.error(
+                raw.regs.span(),
+                format!(
+                    "argument `{name}` of `{syscall}` must be in register {expected}{}: the kernel reads arguments from consecutive registers in order{}",
+                    if split { format!(" and {}", expected + 1) } else { String::new() },
+                    if abi.pair_alignment == PairAlignment::Even { " (64-bit pairs from an even one)" } else { "" }
+                ),
+                None,
+            );
         }
     }
     (cx.errors.len() == errors_before).then(|| Arg {

@@ -83,7 +83,12 @@ fn write_syscall(out: &mut String, s: &Syscall, number: &dyn Fn(u32) -> String) 
     if let Some(entry) = &s.entry {
         let _ = writeln!(out, "entry = {}", quote(entry));
     }
-    let _ = writeln!(out, "ret = {}", quote(s.ret.as_str()));
+    let _ = writeln!(
+        out,
+        "ret = {{ type = {}, kind = {} }}",
+        quote(&s.ret.c_type),
+        quote(s.ret.kind.as_str())
+    );
     if s.args.is_empty() {
         let _ = writeln!(out, "args = []");
     } else {
@@ -104,8 +109,8 @@ fn write_syscall(out: &mut String, s: &Syscall, number: &dyn Fn(u32) -> String) 
     if s.noreturn {
         let _ = writeln!(out, "noreturn = true");
     }
-    if s.needs_unsafe {
-        let _ = writeln!(out, "needs_unsafe = true");
+    if let Some(reason) = s.needs_unsafe {
+        let _ = writeln!(out, "needs_unsafe = {}", quote(reason.as_str()));
     }
     if let Some(v) = &s.vdso {
         let _ = writeln!(

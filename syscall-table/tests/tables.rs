@@ -65,7 +65,10 @@ fn arch_specific_entries_come_from_the_overrides() {
     let t = embedded("x86_64").unwrap();
     let arch_prctl = t.by_name("arch_prctl").unwrap();
     assert_eq!(arch_prctl.args.len(), 2);
-    assert!(arch_prctl.needs_unsafe);
+    assert_eq!(
+        arch_prctl.needs_unsafe,
+        Some(syscall_table::UnsafeReason::Context)
+    );
     assert_eq!(t.by_name("mmap").unwrap().args.len(), 6);
     let rv = embedded("riscv64").unwrap();
     assert_eq!(rv.by_name("riscv_hwprobe").unwrap().args.len(), 5);

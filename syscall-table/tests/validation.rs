@@ -231,26 +231,206 @@ fn rejects_a_vdso_symbol_on_an_abi_without_vdso() {
 }
 
 #[test]
-fn rejects_noreturn_with_a_non_long_return() {
-    let text = with("noreturn = true", "noreturn = true\n");
-    let text = text.replacen(
-        "entry = \"sys_exit\"\nret = \"long\"",
-        "entry = \"sys_exit\"\nret = \"void\"",
-        1,
-    );
-    let e = one_error(&text);
-    assert_error(&e, 54, 12, "`exit` is flagged noreturn but returns `void`");
-}
-
-#[test]
-fn rejects_an_unknown_return_kind() {
+fn rejects_an_unknown_return() {
     let text = BASE.replacen(
         "entry = \"sys_exit\"\nret = \"long\"",
         "entry = \"sys_exit\"\nret = \"int\"",
         1,
     );
     let e = one_error(&text);
-    assert_error(&e, 52, 7, "unknown return kind `int`");
+    assert_error(&e, 52, 7, "unknown return `int` of `exit`");
+}
+
+#[test]
+fn rejects_an_unknown_return_kind() {
+    let text = BASE.replacen(
+        "entry = \"sys_exit\"\nret = \"long\"",
+        "entry = \"sys_exit\"\nret = { type = \"int\", kind = \"int\" }",
+        1,
+    );
+    let e = one_error(&text);
+    assert_error(&e, 52, 7, "unknown return kind `int` of `exit`");
+}
+
+#[test]
+fn rejects_a_pointer_return_kind() {
+    let text = BASE.replacen(
+        "entry = \"sys_exit\"\nret = \"long\"",
+        "entry = \"sys_exit\"\nret = { type = \"void *\", kind = \"ptr_mut\" }",
+        1,
+    );
+    let e = one_error(&text);
+    assert_error(
+        &e,
+        52,
+        7,
+        "return kind of `exit` must be an integer, not `ptr_mut`",
+    );
+}
+
+#[test]
+fn rejects_a_return_wider_than_the_result_register() {
+    let text = BASE.replacen(
+        "entry = \"sys_exit\"\nret = \"long\"",
+        "entry = \"sys_exit\"\nret = { type = \"loff_t\", kind = \"i64\" }",
+        1,
+    );
+    let e = one_error(&text);
+    assert_error(
+        &e,
+        52,
+        7,
+        "`exit` returns 64 bits, but the result register has 32",
+    );
+}
+
+#[test]
+fn rejects_noreturn_with_a_vdso_function() {
+    // The expansion of a no-return call has no vDSO path: the macro once panicked on this.
+    let text = with(
+        "noreturn = true",
+        "noreturn = true\nvdso = { symbol = \"__vdso_exit\", version = \"LINUX_2.6\" }",
+    );
+    let errors = parse_table("t.toml", &text).unwrap_err().0;
+    assert!(
+        errors.iter().any(|e| e
+            .message
+            .contains("`exit` is flagged noreturn and names a vDSO function")
+            && (e.line, e.col) == (55, 8)),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn rejects_noreturn_with_two_arguments() {
+    let e = one_error(&with(
+        "args = [{ name = \"error_code\", type = \"int\", kind = \"i32\", regs = [0] }]",
+        "args = [{ name = \"error_code\", type = \"int\", kind = \"i32\", regs = [0] }, { name = \"x\", type = \"int\", kind = \"i32\", regs = [1] }]",
+    ));
+    assert_error(
+        &e,
+        54,
+        12,
+        "`exit` is flagged noreturn but takes 2 arguments",
+    );
+}
+
+#[test]
+fn rejects_an_argument_out_of_its_register() {
+    // `exit` with its status in register 1: the stub passed 0 in register 0 and the process
+    // exited with status 0.
+    let e = one_error(&with(
+        "args = [{ name = \"error_code\", type = \"int\", kind = \"i32\", regs = [0] }]",
+        "args = [{ name = \"error_code\", type = \"int\", kind = \"i32\", regs = [1] }]",
+    ));
+    assert_error(
+        &e,
+        53,
+        67,
+        "argument `error_code` of `exit` must be in register 0",
+    );
+}
+
+#[test]
+fn rejects_an_argument_that_skips_a_register() {
+    // Only the even-pair padding of Arm EABI may leave a register out.
+    let e = one_error(&with(
+        "  { name = \"count\", type = \"size_t\", kind = \"u32\", regs = [2] },",
+        "  { name = \"count\", type = \"size_t\", kind = \"u32\", regs = [3] },",
+    ));
+    assert_error(
+        &e,
+        22,
+        59,
+        "argument `count` of `read` must be in register 2",
+    );
+}
+
+#[test]
+fn rejects_a_vdso_symbol_for_a_call_the_vdso_cannot_serve() {
+    let e = one_error(&with(
+        "entry = \"sys_read\"",
+        "entry = \"sys_read\"\nvdso = { symbol = \"__vdso_read\", version = \"LINUX_2.6\" }",
+    ));
+    assert_error(&e, 18, 19, "`read` cannot have a vDSO symbol");
+}
+
+#[test]
+fn rejects_an_unknown_unsafe_reason() {
+    let e = one_error(&with(
+        "noreturn = true",
+        "noreturn = true\nneeds_unsafe = \"scary\"",
+    ));
+    assert_error(&e, 55, 16, "unknown needs_unsafe reason `scary`");
+}
+
+#[test]
+fn rejects_a_name_longer_than_the_limit() {
+    let long = "x".repeat(syscall_table::MAX_NAME_LEN + 1);
+    let e = one_error(&with("name = \"exit\"", &format!("name = \"{long}\"")));
+    assert_error(&e, 49, 8, "characters long; names are at most 64");
+}
+
+#[test]
+fn rejects_a_target_arch_without_primitives() {
+    let e = one_error(&with("target_arch = \"arm\"", "target_arch = \"mips\""));
+    assert_error(
+        &e,
+        3,
+        15,
+        "unknown target_arch `mips`: fast-syscall has no entry primitives for it",
+    );
+}
+
+#[test]
+fn rejects_a_mechanism_the_arch_lacks() {
+    let e = one_error(&with(
+        "mechanisms = [\"svc\", \"vdso\"]",
+        "mechanisms = [\"svc\", \"vdso\", \"sysenter\"]",
+    ));
+    assert_error(&e, 11, 30, "mechanism `sysenter` does not exist on arm");
+}
+
+#[test]
+fn rejects_a_default_mechanism_the_arch_lacks() {
+    let e = one_error(&with(
+        "default_mechanism = \"svc\"",
+        "default_mechanism = \"ecall\"",
+    ));
+    assert_error(
+        &e,
+        12,
+        21,
+        "default_mechanism `ecall` does not exist on arm",
+    );
+}
+
+#[test]
+fn rejects_register_bits_the_arch_lacks() {
+    let errors = parse_table("t.toml", &with("register_bits = 32", "register_bits = 64"))
+        .unwrap_err()
+        .0;
+    assert_eq!((errors[0].line, errors[0].col), (5, 17));
+    assert!(
+        errors[0]
+            .message
+            .contains("arm's argument registers are 32 bits, not 64"),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn rejects_a_pair_alignment_the_arch_lacks() {
+    let e = one_error(&with(
+        "pair_alignment = \"even\"",
+        "pair_alignment = \"any\"",
+    ));
+    assert_error(
+        &e,
+        10,
+        18,
+        "arm aligns 64-bit register pairs `even`, not `any`",
+    );
 }
 
 #[test]
@@ -264,16 +444,12 @@ fn rejects_an_unknown_mechanism() {
 
 #[test]
 fn rejects_a_default_mechanism_not_offered() {
-    let e = one_error(&with(
-        "default_mechanism = \"svc\"",
-        "default_mechanism = \"ecall\"",
-    ));
-    assert_error(
-        &e,
-        12,
-        21,
-        "default_mechanism `ecall` is not in `mechanisms`",
+    let text = with(
+        "mechanisms = [\"svc\", \"vdso\"]",
+        "mechanisms = [\"vdso\"]",
     );
+    let e = one_error(&text);
+    assert_error(&e, 12, 21, "default_mechanism `svc` is not in `mechanisms`");
 }
 
 #[test]
@@ -301,15 +477,22 @@ fn rejects_a_bad_pointer_width() {
 }
 
 #[test]
-fn rejects_registers_narrower_than_pointers() {
+fn rejects_a_pointer_width_the_arch_lacks() {
     let text = with("target_pointer_width = 32", "target_pointer_width = 64");
     let errors = parse_table("t.toml", &text).unwrap_err().0;
     assert!(
         errors[0]
             .message
-            .contains("register_bits is smaller than target_pointer_width")
+            .contains("arm has no ABI with 64-bit pointers"),
+        "{errors:#?}"
     );
-    assert_eq!((errors[0].line, errors[0].col), (5, 17));
+    assert_eq!((errors[0].line, errors[0].col), (4, 24));
+    assert!(
+        errors.iter().any(|e| e
+            .message
+            .contains("register_bits is smaller than target_pointer_width")),
+        "{errors:#?}"
+    );
 }
 
 #[test]

@@ -111,11 +111,11 @@ pub fn kill(pid: i32, sig: i32) -> Result<(), Errno>;
 #[fast_syscall]
 pub fn getpriority(which: i32, who: i32) -> Result<isize, Errno>;
 #[fast_syscall]
-pub fn close(fd: i32) -> Result<(), Errno>;
+pub unsafe fn close(fd: i32) -> Result<(), Errno>;
 #[fast_syscall]
 pub fn dup(fd: u32) -> Result<i32, Errno>;
 #[fast_syscall]
-pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
 #[fast_syscall]
 pub fn fsync(fd: u32) -> Result<(), Errno>;
 #[fast_syscall]
@@ -180,7 +180,7 @@ pub unsafe fn prctl(
     a5: usize,
 ) -> Result<usize, Errno>;
 #[fast_syscall]
-pub fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
+pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 #[fast_syscall]
 pub unsafe fn pselect6(
     n: i32,
@@ -202,7 +202,7 @@ pub fn ftruncate64(fd: u32, length: i64) -> Result<(), Errno>;
 #[fast_syscall]
 pub fn exit_group(code: i32) -> !;
 #[fast_syscall]
-pub fn exit(code: i32) -> !;
+pub unsafe fn exit(code: i32) -> !;
 
 /// `mmap` (6 arguments): byte offsets on 64-bit ABIs, page offsets (`mmap2`) on 32-bit ones.
 #[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
@@ -266,11 +266,11 @@ pub mod int80 {
     #[fast_syscall(name = "kill", via = "int80")]
     pub fn kill(pid: i32, sig: i32) -> Result<(), Errno>;
     #[fast_syscall(name = "fcntl64", via = "int80")]
-    pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> Result<u32, Errno>;
+    pub unsafe fn fcntl(fd: u32, cmd: u32, arg: u32) -> Result<u32, Errno>;
     #[fast_syscall(name = "dup3", via = "int80")]
-    pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
+    pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
     #[fast_syscall(name = "close", via = "int80")]
-    pub fn close(fd: u32) -> Result<(), Errno>;
+    pub unsafe fn close(fd: u32) -> Result<(), Errno>;
     #[fast_syscall(name = "tee", via = "int80")]
     pub fn tee(fdin: i32, fdout: i32, len: u32, flags: u32) -> Result<u32, Errno>;
     #[fast_syscall(name = "prctl", via = "int80")]

@@ -75,13 +75,13 @@ mod sys {
     #[fast_syscall]
     pub fn sched_yield() -> Result<usize, Errno>;
     #[fast_syscall]
-    pub fn close(fd: u32) -> Result<usize, Errno>;
+    pub unsafe fn close(fd: u32) -> Result<usize, Errno>;
     #[fast_syscall]
     pub fn dup(fd: u32) -> Result<usize, Errno>;
     #[fast_syscall]
-    pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<usize, Errno>;
+    pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<usize, Errno>;
     #[fast_syscall]
-    pub fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
+    pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
     #[fast_syscall]
     pub fn lseek(fd: u32, offset: syscall_tests::Off, whence: u32) -> Result<usize, Errno>;
     #[fast_syscall]
@@ -268,7 +268,8 @@ fn forty_six_system_calls_agree_with_libc() {
             let bad = f.max(900); // never one of ours: the calls below would change it
             same!(
                 format!("close({bad})"),
-                sys::close(bad),
+                // SAFETY: `bad` is never an open descriptor: nothing is closed.
+                unsafe { sys::close(bad) },
                 libc::syscall(libc::SYS_close, bad)
             );
             same!(
@@ -298,7 +299,8 @@ fn forty_six_system_calls_agree_with_libc() {
             );
             same!(
                 format!("dup3({bad}, 950, 0)"),
-                sys::dup3(bad, 950, 0),
+                // SAFETY: `bad` is never open, so 950 is not replaced.
+                unsafe { sys::dup3(bad, 950, 0) },
                 libc::syscall(libc::SYS_dup3, bad, 950, 0)
             );
             // F_GETFD (1), F_GETFL (3) and others up to 19: the ones that set something are only
@@ -306,7 +308,9 @@ fn forty_six_system_calls_agree_with_libc() {
             let query = if cmd == 1 || cmd == 3 { f } else { bad };
             same!(
                 format!("fcntl({query}, {cmd})"),
-                sys::fcntl(query, cmd, 0),
+                // SAFETY: with argument 0 no command reaches user memory; the ones that
+                // change a descriptor only see a bad one.
+                unsafe { sys::fcntl(query, cmd, 0) },
                 libc::syscall(libc::SYS_fcntl, query, cmd, 0)
             );
             let whence = raw % 6;
@@ -319,11 +323,13 @@ fn forty_six_system_calls_agree_with_libc() {
             // dup of an open descriptor gives the lowest free one both times (closed in between).
             let ours = sys::dup(f);
             if let Ok(new) = ours {
-                sys::close(new as u32).unwrap();
+                // SAFETY: `new` was just created here and is owned by this test.
+                unsafe { sys::close(new as u32) }.unwrap();
             }
             let theirs = libc_result(unsafe { libc::syscall(libc::SYS_dup, f) });
             if let Ok(new) = theirs {
-                sys::close(new as u32).unwrap();
+                // SAFETY: `new` was just created here and is owned by this test.
+                unsafe { sys::close(new as u32) }.unwrap();
             }
             prop_assert_eq!(ours, theirs, "dup({})", f);
             Ok(())
@@ -506,11 +512,13 @@ fn forty_six_system_calls_agree_with_libc() {
             let flags = flags & !0o3; // O_RDONLY
             let ours = unsafe { sys::openat(-100, p, flags, 0) };
             if let Ok(fd) = ours {
-                sys::close(fd as u32).unwrap();
+                // SAFETY: `fd` was just created here and is owned by this test.
+                unsafe { sys::close(fd as u32) }.unwrap();
             }
             let theirs = libc_result(unsafe { libc::syscall(libc::SYS_openat, -100, p, flags, 0) });
             if let Ok(fd) = theirs {
-                sys::close(fd as u32).unwrap();
+                // SAFETY: `fd` was just created here and is owned by this test.
+                unsafe { sys::close(fd as u32) }.unwrap();
             }
             prop_assert_eq!(ours, theirs, "openat({:.40}, {:#o})", path, flags);
             Ok(())
@@ -526,7 +534,8 @@ fn forty_six_system_calls_agree_with_libc() {
             let theirs =
                 libc_result(unsafe { libc::syscall(libc::SYS_pipe2, b.as_mut_ptr(), flags) });
             for fd in a.into_iter().chain(b).filter(|&fd| fd >= 0) {
-                sys::close(fd as u32).unwrap();
+                // SAFETY: `fd` was just created here and is owned by this test.
+                unsafe { sys::close(fd as u32) }.unwrap();
             }
             prop_assert_eq!(ours, theirs, "pipe2({:#x})", flags);
             Ok(())

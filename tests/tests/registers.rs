@@ -351,13 +351,18 @@ fn live_values_survive_the_default_stubs_for_0_to_6_arguments() {
     let pid = std::process::id() as i32;
     with_live_values("0 args", || assert_eq!(black_box(stubs::getpid()), pid));
     with_live_values("1 arg", || {
-        assert_eq!(stubs::close(black_box(-1)), Err(Errno::EBADF))
+        // SAFETY: -1 is never a descriptor: nothing is closed.
+        assert_eq!(unsafe { stubs::close(black_box(-1)) }, Err(Errno::EBADF))
     });
     with_live_values("2 args", || {
         assert_eq!(stubs::kill(black_box(pid), 0), Ok(()))
     });
     with_live_values("3 args", || {
-        assert_eq!(stubs::fcntl(black_box(u32::MAX), 1, 0), Err(Errno::EBADF))
+        // SAFETY: F_GETFD takes no address.
+        assert_eq!(
+            unsafe { stubs::fcntl(black_box(u32::MAX), 1, 0) },
+            Err(Errno::EBADF)
+        )
     });
     with_live_values("4 args", || {
         assert_eq!(stubs::tee(black_box(-1), -1, 16, 0), Err(Errno::EBADF))
@@ -388,13 +393,21 @@ fn live_values_survive_the_int80_stubs_for_0_to_6_arguments() {
         assert_eq!(black_box(int80::getpid()), pid)
     });
     with_live_values("int80 1 arg", || {
-        assert_eq!(int80::close(black_box(u32::MAX)), Err(Errno::EBADF))
+        // SAFETY: u32::MAX is never a descriptor: nothing is closed.
+        assert_eq!(
+            unsafe { int80::close(black_box(u32::MAX)) },
+            Err(Errno::EBADF)
+        )
     });
     with_live_values("int80 2 args", || {
         assert_eq!(int80::kill(black_box(pid), 0), Ok(()))
     });
     with_live_values("int80 3 args", || {
-        assert_eq!(int80::fcntl(black_box(u32::MAX), 1, 0), Err(Errno::EBADF))
+        // SAFETY: F_GETFD takes no address.
+        assert_eq!(
+            unsafe { int80::fcntl(black_box(u32::MAX), 1, 0) },
+            Err(Errno::EBADF)
+        )
     });
     with_live_values("int80 4 args", || {
         assert_eq!(int80::tee(black_box(-1), -1, 16, 0), Err(Errno::EBADF))

@@ -133,7 +133,9 @@ fn pipe_write_read_round_trip() {
     // SAFETY: `buf` is writable for its length.
     let n = unsafe { read(r, buf.as_mut_ptr(), buf.len()) }.unwrap();
     assert_eq!(&buf[..n], msg);
-    assert_eq!(fcntl(r, F_GETFD, 0).map(|f| f & FD_CLOEXEC), Ok(FD_CLOEXEC));
+    // SAFETY: F_GETFD takes no address.
+    let flags = unsafe { fcntl(r, F_GETFD, 0) };
+    assert_eq!(flags.map(|f| f as usize & FD_CLOEXEC), Ok(FD_CLOEXEC));
     // Non-blocking read of an empty pipe.
     let mut nb = [-1i32; 2];
     // SAFETY: as above.
@@ -143,15 +145,16 @@ fn pipe_write_read_round_trip() {
         unsafe { read(nb[0] as u32, buf.as_mut_ptr(), 1) },
         Err(Errno::EAGAIN)
     );
-    assert_eq!(
-        fcntl(nb[0] as u32, F_GETFL, 0).map(|f| f as i32 & O_NONBLOCK),
-        Ok(O_NONBLOCK)
-    );
+    // SAFETY: F_GETFL takes no address.
+    let flags = unsafe { fcntl(nb[0] as u32, F_GETFL, 0) };
+    assert_eq!(flags.map(|f| f & O_NONBLOCK), Ok(O_NONBLOCK));
     for fd in [r, w, nb[0] as u32, nb[1] as u32] {
-        assert_eq!(close(fd as i32), Ok(()));
+        // SAFETY: this test opened `fd` and owns it.
+        assert_eq!(unsafe { close(fd as i32) }, Ok(()));
     }
     // Not `r` again: another test thread may already have been given that number.
-    assert_eq!(close(NEVER_OPEN as i32), Err(Errno::EBADF));
+    // SAFETY: no descriptor has this number, so nothing is closed.
+    assert_eq!(unsafe { close(NEVER_OPEN as i32) }, Err(Errno::EBADF));
 }
 
 #[test]
@@ -194,10 +197,13 @@ fn file_calls_match_std() {
     assert_eq!(ftruncate64(fd, 5), Ok(()));
     assert_eq!(std::fs::metadata(dir.0.join("data")).unwrap().len(), 5);
     let dupfd = dup(fd).unwrap() as u32;
-    assert_eq!(dup3(fd, dupfd, O_CLOEXEC), Ok(dupfd as i32));
-    assert_eq!(dup3(fd, fd, 0), Err(Errno::EINVAL));
-    assert_eq!(close(dupfd as i32), Ok(()));
-    assert_eq!(close(fd as i32), Ok(()));
+    // SAFETY: `dupfd` and `fd` were opened by this test, which owns them.
+    unsafe {
+        assert_eq!(dup3(fd, dupfd, O_CLOEXEC), Ok(dupfd as i32));
+        assert_eq!(dup3(fd, fd, 0), Err(Errno::EINVAL));
+        assert_eq!(close(dupfd as i32), Ok(()));
+        assert_eq!(close(fd as i32), Ok(()));
+    }
     // The file through std reads what we wrote.
     assert_eq!(std::fs::read(dir.0.join("data")).unwrap(), b"01234");
     // mkdirat + unlinkat, and their errors.
@@ -499,10 +505,13 @@ fn int80_gives_the_same_results() {
     // SAFETY: `fds` holds two ints.
     unsafe { pipe2(fds.as_mut_ptr(), O_CLOEXEC) }.unwrap();
     let (r, w) = (fds[0] as u32, fds[1] as u32);
-    assert_eq!(int80::fcntl(r, F_GETFD, 0), Ok(FD_CLOEXEC as u32));
     let spare = dup(r).unwrap() as u32;
-    assert_eq!(int80::dup3(w, spare, 0), Ok(spare as i32));
-    assert_eq!(int80::fcntl(spare, F_GETFD, 0), Ok(0));
+    // SAFETY: F_GETFD takes no address; `spare` was opened by this test, which owns it.
+    unsafe {
+        assert_eq!(int80::fcntl(r, F_GETFD, 0), Ok(FD_CLOEXEC as u32));
+        assert_eq!(int80::dup3(w, spare, 0), Ok(spare as i32));
+        assert_eq!(int80::fcntl(spare, F_GETFD, 0), Ok(0));
+    }
     // tee (4 arguments) between two pipes that are not both pipes-with-data: EINVAL/EAGAIN.
     assert!(matches!(
         int80::tee(r as i32, w as i32, 16, 1),
@@ -518,10 +527,12 @@ fn int80_gives_the_same_results() {
         Err(Errno::EINVAL)
     );
     for fd in [r, w, spare] {
-        assert_eq!(int80::close(fd), Ok(()));
+        // SAFETY: this test opened `fd` and owns it.
+        assert_eq!(unsafe { int80::close(fd) }, Ok(()));
     }
     // Not `r` again: another test thread may already have been given that number.
-    assert_eq!(int80::close(NEVER_OPEN), Err(Errno::EBADF));
+    // SAFETY: no descriptor has this number, so nothing is closed.
+    assert_eq!(unsafe { int80::close(NEVER_OPEN) }, Err(Errno::EBADF));
 }
 
 /// i686: `int 0x80` with pointers and a 64-bit argument split over two registers.

@@ -158,6 +158,31 @@ pub fn rust_type(arg: &Arg, pointer_width: u32) -> String {
     }
 }
 
+/// The `Ok` type of a generated function, from the call's C return type: `i32` for `int` and
+/// ids, `u32` for unsigned ids and masks, `usize` for counts and addresses, and for `off_t`,
+/// `long`, `time_t` and `clock_t` the pointer-sized type when the kernel's `long` has the
+/// pointer's width (else `u64`/`i64`, as on x32). Successful counts, offsets and addresses are
+/// never negative, so they are unsigned.
+pub fn ok_type(s: &Syscall, pointer_width: u32) -> String {
+    let bits = s.ret.bits();
+    let sized = |signed: bool| match (bits == pointer_width, signed) {
+        (true, true) => "isize".to_string(),
+        (true, false) => "usize".to_string(),
+        (false, true) => format!("i{bits}"),
+        (false, false) => format!("u{bits}"),
+    };
+    match s.ret.c_type.as_str() {
+        "int" | "pid_t" | "key_serial_t" | "mqd_t" => "i32".to_string(),
+        "unsigned int" | "uid_t" | "gid_t" | "mode_t" | "old_uid_t" | "old_gid_t" => {
+            "u32".to_string()
+        }
+        "ssize_t" | "void *" | "__sighandler_t" => "usize".to_string(),
+        "off_t" | "unsigned long" => sized(false),
+        "long" | "time_t" | "clock_t" => sized(true),
+        _ => format!("{}{}", if s.ret.signed() { 'i' } else { 'u' }, bits.max(32)),
+    }
+}
+
 fn functions(t: &Table) -> String {
     let abi = &t.abi;
     let mut out = header(t);
@@ -167,8 +192,10 @@ fn functions(t: &Table) -> String {
          //! kernel reserves without implementing them are left out (they always fail with `ENOSYS`;\n\
          //! [`crate::arch::{}::nr`] has them).\n\
          //!\n\
-         //! Each returns the kernel's result as `Result<usize, Errno>` (`!` for calls that never\n\
-         //! return); the kernel's own documentation (`man 2 NAME`) describes arguments and results.\n",
+         //! Each returns the kernel's result as `Result<T, Errno>`, `T` of the width of the call's C\n\
+         //! return type (`i32` for `int`, `usize` for `ssize_t` and addresses, …; `!` for calls that\n\
+         //! never return); the kernel's own documentation (`man 2 NAME`) describes arguments and\n\
+         //! results.\n",
         abi.name,
         t.syscalls.iter().filter(|s| s.entry.is_none()).count(),
         abi.name
@@ -202,11 +229,15 @@ fn functions(t: &Table) -> String {
                     s.name
                 );
             }
-            if s.needs_unsafe {
+            if let Some(reason) = s.needs_unsafe {
+                let mut why = reason.explanation().to_string();
+                if let Some(first) = why.get_mut(..1) {
+                    first.make_ascii_uppercase();
+                }
                 let _ = writeln!(
                     out,
-                    "/// This call can break memory safety with its integer arguments alone (it changes\n\
-                     /// mappings, the stack, thread state or control flow): the caller answers for it."
+                    "/// {why}: the caller answers for every effect of the call on memory, threads and\n\
+                     /// descriptors the program owns (`needs_unsafe = \"{reason}\"`, tables/README.md)."
                 );
             }
         }
@@ -222,9 +253,9 @@ fn functions(t: &Table) -> String {
             })
             .collect();
         let ret = if s.noreturn {
-            "!"
+            "!".to_string()
         } else {
-            "Result<usize, Errno>"
+            format!("Result<{}, Errno>", ok_type(s, abi.target_pointer_width))
         };
         let unsafety = if s.requires_unsafe() { "unsafe " } else { "" };
         let _ = writeln!(out, "#[fast_syscall(abi = \"{}\")]", abi.name);

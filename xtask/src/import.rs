@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use syscall_table::{
-    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, ReturnKind, Syscall, Table,
+    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, Ret, Syscall, Table, UnsafeReason,
     VdsoSymbol,
 };
 
@@ -179,6 +179,11 @@ pub struct Inputs {
 struct Overrides {
     config: BTreeMap<String, Vec<String>>,
     flags: Flags,
+    /// Reason (`UnsafeReason` spelling) → calls.
+    #[serde(rename = "unsafe")]
+    unsafe_calls: BTreeMap<String, Vec<String>>,
+    /// C return type → system-call names or entry points.
+    returns: BTreeMap<String, Vec<String>>,
     entry: Vec<EntryOverride>,
     names: Vec<NamesOverride>,
     readonly: Vec<ReadonlyOverride>,
@@ -204,7 +209,39 @@ struct NamesOverride {
 #[serde(deny_unknown_fields)]
 struct Flags {
     noreturn: Vec<String>,
-    needs_unsafe: Vec<String>,
+}
+
+impl Overrides {
+    /// Why `name` needs `unsafe` without pointer arguments, from `[unsafe]`.
+    fn unsafe_reason(&self, name: &str) -> Result<Option<UnsafeReason>, String> {
+        let mut found = None;
+        for (reason, calls) in &self.unsafe_calls {
+            let reason = UnsafeReason::parse(reason)
+                .ok_or_else(|| format!("overrides: [unsafe] has an unknown reason `{reason}`"))?;
+            if calls.iter().any(|c| c == name) {
+                if found.is_some() {
+                    return Err(format!("overrides: [unsafe] lists `{name}` twice"));
+                }
+                found = Some(reason);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The C return type of a call, from `[returns]` (by entry point first, then by name);
+    /// `int` when it is listed nowhere.
+    fn return_type(&self, name: &str, entry: Option<&str>) -> &str {
+        let listed = |key: &str| {
+            self.returns
+                .iter()
+                .find(|(_, calls)| calls.iter().any(|c| c == key))
+                .map(|(ty, _)| ty.as_str())
+        };
+        entry
+            .and_then(listed)
+            .or_else(|| listed(name))
+            .unwrap_or("int")
+    }
 }
 
 #[derive(Deserialize)]
@@ -254,6 +291,7 @@ pub fn render(inputs: &Inputs) -> Result<Vec<(String, String)>, String> {
     let signatures = read_signatures(&inputs.signatures)?;
     let vdso = read_vdso(&inputs.vdso)?;
     let mut out = Vec::new();
+    let mut tables = Vec::new();
     for spec in ABIS {
         let table = build(spec, inputs, &overrides, &signatures, &vdso)?;
         let header = format!(
@@ -271,8 +309,35 @@ pub fn render(inputs: &Inputs) -> Result<Vec<(String, String)>, String> {
         syscall_table::parse_table(&file, &text)
             .map_err(|e| format!("import produced an invalid table:\n{e}"))?;
         out.push((file, text));
+        tables.push(table);
     }
+    check_names_exist(&overrides, &tables)?;
     Ok(out)
+}
+
+/// Every call `[unsafe]` and `[returns]` name is a row (or entry point) of some table: a typo
+/// there would silently leave a call safe or narrow.
+fn check_names_exist(overrides: &Overrides, tables: &[Table]) -> Result<(), String> {
+    let known = |key: &str| {
+        tables.iter().any(|t| {
+            t.syscalls
+                .iter()
+                .any(|s| s.name == key || s.entry.as_deref() == Some(key))
+        })
+    };
+    let lists = overrides
+        .unsafe_calls
+        .iter()
+        .map(|(k, v)| ("unsafe", k, v))
+        .chain(overrides.returns.iter().map(|(k, v)| ("returns", k, v)));
+    for (section, key, calls) in lists {
+        if let Some(missing) = calls.iter().find(|c| !known(c)) {
+            return Err(format!(
+                "overrides: [{section}] `{key}` names `{missing}`, which no table has"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn build(
@@ -335,14 +400,20 @@ fn build(
                 ));
             }
         }
+        let ret_type = overrides.return_type(&row.name, row.entry.as_deref());
+        let ret = Ret {
+            c_type: ret_type.to_string(),
+            kind: ret_kind_of(spec, ret_type)
+                .map_err(|e| format!("{location}: `{}`: {e}", row.name))?,
+        };
         syscalls.push(Syscall {
             name: row.name.clone(),
             number: row.number + spec.number_bias,
             entry: row.entry.clone(),
             args,
-            ret: ReturnKind::Long,
+            ret,
             noreturn: row.noreturn || overrides.flags.noreturn.contains(&row.name),
-            needs_unsafe: overrides.flags.needs_unsafe.contains(&row.name),
+            needs_unsafe: overrides.unsafe_reason(&row.name)?,
             vdso: vdso_symbol.map(|v| VdsoSymbol {
                 symbol: v.symbol.clone(),
                 version: v.version.clone(),
@@ -558,6 +629,28 @@ fn kind_of(c_type: &str, long_bits: u8, c_long_bits: u8) -> Result<ArgKind, Stri
             "unknown C type `{c_type}`: add it to kind_of in xtask/src/import.rs"
         )),
     }
+}
+
+/// The kind of a C return type on an ABI. The result register holds the kernel's `long`; the
+/// kind says how much of it is the value: `ssize_t` and addresses have the pointer width of user
+/// space (x32: 32 bits), `off_t`, `long`, `time_t` and `clock_t` the kernel's `long` (x32: 64).
+fn ret_kind_of(spec: &AbiSpec, c_type: &str) -> Result<ArgKind, String> {
+    let pointer = spec.pointer_width as u8;
+    let (bits, signed) = match c_type {
+        "int" | "pid_t" | "key_serial_t" | "mqd_t" => (32, true),
+        "unsigned int" | "uid_t" | "gid_t" | "mode_t" => (32, false),
+        "old_uid_t" | "old_gid_t" => (16, false),
+        "ssize_t" => (pointer, true),
+        "void *" | "__sighandler_t" => (pointer, false),
+        "off_t" | "long" | "time_t" | "clock_t" => (spec.long_bits, true),
+        "unsigned long" => (spec.long_bits, false),
+        _ => {
+            return Err(format!(
+                "unknown C return type `{c_type}`: add it to ret_kind_of in xtask/src/import.rs"
+            ));
+        }
+    };
+    Ok(ArgKind::Int { bits, signed })
 }
 
 /// Places each argument in registers by the ABI's rule: one register each, a 64-bit value on a

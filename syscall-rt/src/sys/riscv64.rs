@@ -3,8 +3,10 @@
 //! kernel reserves without implementing them are left out (they always fail with `ENOSYS`;
 //! [`crate::arch::riscv64::nr`] has them).
 //!
-//! Each returns the kernel's result as `Result<usize, Errno>` (`!` for calls that never
-//! return); the kernel's own documentation (`man 2 NAME`) describes arguments and results.
+//! Each returns the kernel's result as `Result<T, Errno>`, `T` of the width of the call's C
+//! return type (`i32` for `int`, `usize` for `ssize_t` and addresses, …; `!` for calls that
+//! never return); the kernel's own documentation (`man 2 NAME`) describes arguments and
+//! results.
 
 #![allow(clippy::too_many_arguments)]
 
@@ -13,24 +15,24 @@ use core::ffi::c_void;
 
 use crate::{Errno, fast_syscall};
 
-/// `long io_setup(unsigned nr_reqs, aio_context_t __user *ctx)`
+/// `int io_setup(unsigned nr_reqs, aio_context_t __user *ctx)`
 ///
 /// Number 0 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_setup`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_setup(nr_reqs: u32, ctx: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn io_setup(nr_reqs: u32, ctx: *mut c_void) -> Result<i32, Errno>;
 
-/// `long io_destroy(aio_context_t ctx)`
+/// `int io_destroy(aio_context_t ctx)`
 ///
 /// Number 1 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_destroy(ctx: usize) -> Result<usize, Errno>;
+pub unsafe fn io_destroy(ctx: usize) -> Result<i32, Errno>;
 
 /// `long io_submit(aio_context_t ctx_id, long nr, struct iocb __user * __user *iocbpp)`
 ///
@@ -39,16 +41,16 @@ pub unsafe fn io_destroy(ctx: usize) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_submit`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result<isize, Errno>;
 
-/// `long io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)`
+/// `int io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)`
 ///
 /// Number 3 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_cancel`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -> Result<i32, Errno>;
 
 /// `long io_getevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout)`
 ///
@@ -57,36 +59,36 @@ pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_getevents`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void) -> Result<isize, Errno>;
 
-/// `long setxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
+/// `int setxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
 /// Number 5 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setxattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn setxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
-/// `long lsetxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
+/// `int lsetxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
 /// Number 6 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsetxattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn lsetxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn lsetxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
-/// `long fsetxattr(int fd, const char __user *name, const void __user *value, size_t size, int flags)`
+/// `int fsetxattr(int fd, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
 /// Number 7 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsetxattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fsetxattr(fd: i32, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn fsetxattr(fd: i32, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
-/// `long getxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
+/// `ssize_t getxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
 ///
 /// Number 8 on riscv64, through `ecall`.
 ///
@@ -95,7 +97,7 @@ pub unsafe fn fsetxattr(fd: i32, name: *const u8, value: *const c_void, size: us
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn getxattr(path: *const u8, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
-/// `long lgetxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
+/// `ssize_t lgetxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
 ///
 /// Number 9 on riscv64, through `ecall`.
 ///
@@ -104,7 +106,7 @@ pub unsafe fn getxattr(path: *const u8, name: *const u8, value: *mut c_void, siz
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn lgetxattr(path: *const u8, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
-/// `long fgetxattr(int fd, const char __user *name, void __user *value, size_t size)`
+/// `ssize_t fgetxattr(int fd, const char __user *name, void __user *value, size_t size)`
 ///
 /// Number 10 on riscv64, through `ecall`.
 ///
@@ -113,7 +115,7 @@ pub unsafe fn lgetxattr(path: *const u8, name: *const u8, value: *mut c_void, si
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn fgetxattr(fd: i32, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
-/// `long listxattr(const char __user *path, char __user *list, size_t size)`
+/// `ssize_t listxattr(const char __user *path, char __user *list, size_t size)`
 ///
 /// Number 11 on riscv64, through `ecall`.
 ///
@@ -122,7 +124,7 @@ pub unsafe fn fgetxattr(fd: i32, name: *const u8, value: *mut c_void, size: usiz
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn listxattr(path: *const u8, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
-/// `long llistxattr(const char __user *path, char __user *list, size_t size)`
+/// `ssize_t llistxattr(const char __user *path, char __user *list, size_t size)`
 ///
 /// Number 12 on riscv64, through `ecall`.
 ///
@@ -131,7 +133,7 @@ pub unsafe fn listxattr(path: *const u8, list: *mut u8, size: usize) -> Result<u
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn llistxattr(path: *const u8, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
-/// `long flistxattr(int fd, char __user *list, size_t size)`
+/// `ssize_t flistxattr(int fd, char __user *list, size_t size)`
 ///
 /// Number 13 on riscv64, through `ecall`.
 ///
@@ -140,34 +142,34 @@ pub unsafe fn llistxattr(path: *const u8, list: *mut u8, size: usize) -> Result<
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn flistxattr(fd: i32, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
-/// `long removexattr(const char __user *path, const char __user *name)`
+/// `int removexattr(const char __user *path, const char __user *name)`
 ///
 /// Number 14 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 removexattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn removexattr(path: *const u8, name: *const u8) -> Result<usize, Errno>;
+pub unsafe fn removexattr(path: *const u8, name: *const u8) -> Result<i32, Errno>;
 
-/// `long lremovexattr(const char __user *path, const char __user *name)`
+/// `int lremovexattr(const char __user *path, const char __user *name)`
 ///
 /// Number 15 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lremovexattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn lremovexattr(path: *const u8, name: *const u8) -> Result<usize, Errno>;
+pub unsafe fn lremovexattr(path: *const u8, name: *const u8) -> Result<i32, Errno>;
 
-/// `long fremovexattr(int fd, const char __user *name)`
+/// `int fremovexattr(int fd, const char __user *name)`
 ///
 /// Number 16 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fremovexattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fremovexattr(fd: i32, name: *const u8) -> Result<usize, Errno>;
+pub unsafe fn fremovexattr(fd: i32, name: *const u8) -> Result<i32, Errno>;
 
-/// `long getcwd(char __user *buf, unsigned long size)`
+/// `ssize_t getcwd(char __user *buf, unsigned long size)`
 ///
 /// Number 17 on riscv64, through `ecall`.
 ///
@@ -176,325 +178,341 @@ pub unsafe fn fremovexattr(fd: i32, name: *const u8) -> Result<usize, Errno>;
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn getcwd(buf: *mut u8, size: usize) -> Result<usize, Errno>;
 
-/// `long lookup_dcookie(void)`
+/// `int lookup_dcookie(void)`
 ///
 /// Number 18 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn lookup_dcookie() -> Result<usize, Errno>;
+pub fn lookup_dcookie() -> Result<i32, Errno>;
 
-/// `long eventfd2(unsigned int count, int flags)`
+/// `int eventfd2(unsigned int count, int flags)`
 ///
 /// Number 19 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn eventfd2(count: u32, flags: i32) -> Result<usize, Errno>;
+pub fn eventfd2(count: u32, flags: i32) -> Result<i32, Errno>;
 
-/// `long epoll_create1(int flags)`
+/// `int epoll_create1(int flags)`
 ///
 /// Number 20 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn epoll_create1(flags: i32) -> Result<usize, Errno>;
+pub fn epoll_create1(flags: i32) -> Result<i32, Errno>;
 
-/// `long epoll_ctl(int epfd, int op, int fd, struct epoll_event __user *event)`
+/// `int epoll_ctl(int epfd, int op, int fd, struct epoll_event __user *event)`
 ///
 /// Number 21 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_ctl`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut c_void) -> Result<i32, Errno>;
 
-/// `long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
+/// `int epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
 /// Number 22 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_pwait`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn epoll_pwait(epfd: i32, events: *mut c_void, maxevents: i32, timeout: i32, sigmask: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
+pub unsafe fn epoll_pwait(epfd: i32, events: *mut c_void, maxevents: i32, timeout: i32, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
-/// `long dup(unsigned int fildes)`
+/// `int dup(unsigned int fildes)`
 ///
 /// Number 23 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn dup(fildes: u32) -> Result<usize, Errno>;
+pub fn dup(fildes: u32) -> Result<i32, Errno>;
 
-/// `long dup3(unsigned int oldfd, unsigned int newfd, int flags)`
+/// `int dup3(unsigned int oldfd, unsigned int newfd, int flags)`
 ///
 /// Number 24 on riscv64, through `ecall`.
+///
+/// # Safety
+/// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
 
-/// `long fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)`
+/// `int fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)`
 ///
 /// Number 25 on riscv64, through `ecall`.
+///
+/// # Safety
+/// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
+pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 
-/// `long inotify_init1(int flags)`
+/// `int inotify_init1(int flags)`
 ///
 /// Number 26 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn inotify_init1(flags: i32) -> Result<usize, Errno>;
+pub fn inotify_init1(flags: i32) -> Result<i32, Errno>;
 
-/// `long inotify_add_watch(int fd, const char __user *path, u32 mask)`
+/// `int inotify_add_watch(int fd, const char __user *path, u32 mask)`
 ///
 /// Number 27 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 inotify_add_watch`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn inotify_add_watch(fd: i32, path: *const u8, mask: u32) -> Result<usize, Errno>;
+pub unsafe fn inotify_add_watch(fd: i32, path: *const u8, mask: u32) -> Result<i32, Errno>;
 
-/// `long inotify_rm_watch(int fd, __s32 wd)`
+/// `int inotify_rm_watch(int fd, __s32 wd)`
 ///
 /// Number 28 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn inotify_rm_watch(fd: i32, wd: i32) -> Result<usize, Errno>;
+pub fn inotify_rm_watch(fd: i32, wd: i32) -> Result<i32, Errno>;
 
-/// `long ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)`
+/// `int ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)`
 ///
 /// Number 29 on riscv64, through `ecall`.
+///
+/// # Safety
+/// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn ioctl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
+pub unsafe fn ioctl(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 
-/// `long ioprio_set(int which, int who, int ioprio)`
+/// `int ioprio_set(int which, int who, int ioprio)`
 ///
 /// Number 30 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn ioprio_set(which: i32, who: i32, ioprio: i32) -> Result<usize, Errno>;
+pub fn ioprio_set(which: i32, who: i32, ioprio: i32) -> Result<i32, Errno>;
 
-/// `long ioprio_get(int which, int who)`
+/// `int ioprio_get(int which, int who)`
 ///
 /// Number 31 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn ioprio_get(which: i32, who: i32) -> Result<usize, Errno>;
+pub fn ioprio_get(which: i32, who: i32) -> Result<i32, Errno>;
 
-/// `long flock(unsigned int fd, unsigned int cmd)`
+/// `int flock(unsigned int fd, unsigned int cmd)`
 ///
 /// Number 32 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn flock(fd: u32, cmd: u32) -> Result<usize, Errno>;
+pub fn flock(fd: u32, cmd: u32) -> Result<i32, Errno>;
 
-/// `long mknodat(int dfd, const char __user *filename, umode_t mode, unsigned dev)`
+/// `int mknodat(int dfd, const char __user *filename, umode_t mode, unsigned dev)`
 ///
 /// Number 33 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mknodat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mknodat(dfd: i32, filename: *const u8, mode: u16, dev: u32) -> Result<usize, Errno>;
+pub unsafe fn mknodat(dfd: i32, filename: *const u8, mode: u16, dev: u32) -> Result<i32, Errno>;
 
-/// `long mkdirat(int dfd, const char __user *pathname, umode_t mode)`
+/// `int mkdirat(int dfd, const char __user *pathname, umode_t mode)`
 ///
 /// Number 34 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mkdirat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mkdirat(dfd: i32, pathname: *const u8, mode: u16) -> Result<usize, Errno>;
+pub unsafe fn mkdirat(dfd: i32, pathname: *const u8, mode: u16) -> Result<i32, Errno>;
 
-/// `long unlinkat(int dfd, const char __user *pathname, int flag)`
+/// `int unlinkat(int dfd, const char __user *pathname, int flag)`
 ///
 /// Number 35 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 unlinkat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn unlinkat(dfd: i32, pathname: *const u8, flag: i32) -> Result<usize, Errno>;
+pub unsafe fn unlinkat(dfd: i32, pathname: *const u8, flag: i32) -> Result<i32, Errno>;
 
-/// `long symlinkat(const char __user *oldname, int newdfd, const char __user *newname)`
+/// `int symlinkat(const char __user *oldname, int newdfd, const char __user *newname)`
 ///
 /// Number 36 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 symlinkat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn symlinkat(oldname: *const u8, newdfd: i32, newname: *const u8) -> Result<usize, Errno>;
+pub unsafe fn symlinkat(oldname: *const u8, newdfd: i32, newname: *const u8) -> Result<i32, Errno>;
 
-/// `long linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname, int flags)`
+/// `int linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname, int flags)`
 ///
 /// Number 37 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 linkat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn linkat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn linkat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: i32) -> Result<i32, Errno>;
 
-/// `long umount2(char __user *name, int flags)`
+/// `int umount2(char __user *name, int flags)`
 ///
 /// Number 39 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn umount2(name: *mut u8, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn umount2(name: *mut u8, flags: i32) -> Result<i32, Errno>;
 
-/// `long mount(char __user *dev_name, char __user *dir_name, char __user *type, unsigned long flags, void __user *data)`
+/// `int mount(char __user *dev_name, char __user *dir_name, char __user *type, unsigned long flags, void __user *data)`
 ///
 /// Number 40 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mount(dev_name: *mut u8, dir_name: *mut u8, type_: *mut u8, flags: usize, data: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn mount(dev_name: *mut u8, dir_name: *mut u8, type_: *mut u8, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
 
-/// `long pivot_root(const char __user *new_root, const char __user *put_old)`
+/// `int pivot_root(const char __user *new_root, const char __user *put_old)`
 ///
 /// Number 41 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pivot_root`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn pivot_root(new_root: *const u8, put_old: *const u8) -> Result<usize, Errno>;
+pub unsafe fn pivot_root(new_root: *const u8, put_old: *const u8) -> Result<i32, Errno>;
 
-/// `long nfsservctl(void)`
+/// `int nfsservctl(void)`
 ///
 /// Number 42 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn nfsservctl() -> Result<usize, Errno>;
+pub fn nfsservctl() -> Result<i32, Errno>;
 
-/// `long statfs(const char __user *path, struct statfs __user *buf)`
+/// `int statfs(const char __user *path, struct statfs __user *buf)`
 ///
 /// Number 43 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statfs`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn statfs(path: *const u8, buf: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn statfs(path: *const u8, buf: *mut c_void) -> Result<i32, Errno>;
 
-/// `long fstatfs(unsigned int fd, struct statfs __user *buf)`
+/// `int fstatfs(unsigned int fd, struct statfs __user *buf)`
 ///
 /// Number 44 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstatfs`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fstatfs(fd: u32, buf: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn fstatfs(fd: u32, buf: *mut c_void) -> Result<i32, Errno>;
 
-/// `long truncate(const char __user *path, long length)`
+/// `int truncate(const char __user *path, long length)`
 ///
 /// Number 45 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 truncate`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn truncate(path: *const u8, length: isize) -> Result<usize, Errno>;
+pub unsafe fn truncate(path: *const u8, length: isize) -> Result<i32, Errno>;
 
-/// `long ftruncate(unsigned int fd, off_t length)`
+/// `int ftruncate(unsigned int fd, off_t length)`
 ///
 /// Number 46 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn ftruncate(fd: u32, length: isize) -> Result<usize, Errno>;
+pub fn ftruncate(fd: u32, length: isize) -> Result<i32, Errno>;
 
-/// `long fallocate(int fd, int mode, loff_t offset, loff_t len)`
+/// `int fallocate(int fd, int mode, loff_t offset, loff_t len)`
 ///
 /// Number 47 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> Result<usize, Errno>;
+pub fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> Result<i32, Errno>;
 
-/// `long faccessat(int dfd, const char __user *filename, int mode)`
+/// `int faccessat(int dfd, const char __user *filename, int mode)`
 ///
 /// Number 48 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 faccessat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn faccessat(dfd: i32, filename: *const u8, mode: i32) -> Result<usize, Errno>;
+pub unsafe fn faccessat(dfd: i32, filename: *const u8, mode: i32) -> Result<i32, Errno>;
 
-/// `long chdir(const char __user *filename)`
+/// `int chdir(const char __user *filename)`
 ///
 /// Number 49 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chdir`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn chdir(filename: *const u8) -> Result<usize, Errno>;
+pub unsafe fn chdir(filename: *const u8) -> Result<i32, Errno>;
 
-/// `long fchdir(unsigned int fd)`
+/// `int fchdir(unsigned int fd)`
 ///
 /// Number 50 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fchdir(fd: u32) -> Result<usize, Errno>;
+pub fn fchdir(fd: u32) -> Result<i32, Errno>;
 
-/// `long chroot(const char __user *filename)`
+/// `int chroot(const char __user *filename)`
 ///
 /// Number 51 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chroot`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn chroot(filename: *const u8) -> Result<usize, Errno>;
+pub unsafe fn chroot(filename: *const u8) -> Result<i32, Errno>;
 
-/// `long fchmod(unsigned int fd, umode_t mode)`
+/// `int fchmod(unsigned int fd, umode_t mode)`
 ///
 /// Number 52 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fchmod(fd: u32, mode: u16) -> Result<usize, Errno>;
+pub fn fchmod(fd: u32, mode: u16) -> Result<i32, Errno>;
 
-/// `long fchmodat(int dfd, const char __user *filename, umode_t mode)`
+/// `int fchmodat(int dfd, const char __user *filename, umode_t mode)`
 ///
 /// Number 53 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchmodat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fchmodat(dfd: i32, filename: *const u8, mode: u16) -> Result<usize, Errno>;
+pub unsafe fn fchmodat(dfd: i32, filename: *const u8, mode: u16) -> Result<i32, Errno>;
 
-/// `long fchownat(int dfd, const char __user *filename, uid_t user, gid_t group, int flag)`
+/// `int fchownat(int dfd, const char __user *filename, uid_t user, gid_t group, int flag)`
 ///
 /// Number 54 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchownat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fchownat(dfd: i32, filename: *const u8, user: u32, group: u32, flag: i32) -> Result<usize, Errno>;
+pub unsafe fn fchownat(dfd: i32, filename: *const u8, user: u32, group: u32, flag: i32) -> Result<i32, Errno>;
 
-/// `long fchown(unsigned int fd, uid_t user, gid_t group)`
+/// `int fchown(unsigned int fd, uid_t user, gid_t group)`
 ///
 /// Number 55 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fchown(fd: u32, user: u32, group: u32) -> Result<usize, Errno>;
+pub fn fchown(fd: u32, user: u32, group: u32) -> Result<i32, Errno>;
 
-/// `long openat(int dfd, const char __user *filename, int flags, umode_t mode)`
+/// `int openat(int dfd, const char __user *filename, int flags, umode_t mode)`
 ///
 /// Number 56 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn openat(dfd: i32, filename: *const u8, flags: i32, mode: u16) -> Result<usize, Errno>;
+pub unsafe fn openat(dfd: i32, filename: *const u8, flags: i32, mode: u16) -> Result<i32, Errno>;
 
-/// `long close(unsigned int fd)`
+/// `int close(unsigned int fd)`
 ///
 /// Number 57 on riscv64, through `ecall`.
+///
+/// # Safety
+/// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn close(fd: u32) -> Result<usize, Errno>;
+pub unsafe fn close(fd: u32) -> Result<i32, Errno>;
 
-/// `long vhangup(void)`
+/// `int vhangup(void)`
 ///
 /// Number 58 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn vhangup() -> Result<usize, Errno>;
+pub fn vhangup() -> Result<i32, Errno>;
 
-/// `long pipe2(int __user *fildes, int flags)`
+/// `int pipe2(int __user *fildes, int flags)`
 ///
 /// Number 59 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pipe2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn pipe2(fildes: *mut i32, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn pipe2(fildes: *mut i32, flags: i32) -> Result<i32, Errno>;
 
-/// `long quotactl(unsigned int cmd, const char __user *special, qid_t id, void __user *addr)`
+/// `int quotactl(unsigned int cmd, const char __user *special, qid_t id, void __user *addr)`
 ///
 /// Number 60 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 quotactl`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn quotactl(cmd: u32, special: *const u8, id: u32, addr: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn quotactl(cmd: u32, special: *const u8, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
 
-/// `long getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count)`
+/// `ssize_t getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count)`
 ///
 /// Number 61 on riscv64, through `ecall`.
 ///
@@ -503,13 +521,13 @@ pub unsafe fn quotactl(cmd: u32, special: *const u8, id: u32, addr: *mut c_void)
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn getdents64(fd: u32, dirent: *mut c_void, count: u32) -> Result<usize, Errno>;
 
-/// `long lseek(unsigned int fd, off_t offset, unsigned int whence)`
+/// `off_t lseek(unsigned int fd, off_t offset, unsigned int whence)`
 ///
 /// Number 62 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
 pub fn lseek(fd: u32, offset: isize, whence: u32) -> Result<usize, Errno>;
 
-/// `long read(unsigned int fd, char __user *buf, size_t count)`
+/// `ssize_t read(unsigned int fd, char __user *buf, size_t count)`
 ///
 /// Number 63 on riscv64, through `ecall`.
 ///
@@ -518,7 +536,7 @@ pub fn lseek(fd: u32, offset: isize, whence: u32) -> Result<usize, Errno>;
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn read(fd: u32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
 
-/// `long write(unsigned int fd, const char __user *buf, size_t count)`
+/// `ssize_t write(unsigned int fd, const char __user *buf, size_t count)`
 ///
 /// Number 64 on riscv64, through `ecall`.
 ///
@@ -527,7 +545,7 @@ pub unsafe fn read(fd: u32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errno>;
 
-/// `long readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)`
+/// `ssize_t readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)`
 ///
 /// Number 65 on riscv64, through `ecall`.
 ///
@@ -536,7 +554,7 @@ pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errn
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn readv(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize, Errno>;
 
-/// `long writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)`
+/// `ssize_t writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)`
 ///
 /// Number 66 on riscv64, through `ecall`.
 ///
@@ -545,7 +563,7 @@ pub unsafe fn readv(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize,
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn writev(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize, Errno>;
 
-/// `long pread64(unsigned int fd, char __user *buf, size_t count, loff_t pos)`
+/// `ssize_t pread64(unsigned int fd, char __user *buf, size_t count, loff_t pos)`
 ///
 /// Number 67 on riscv64, through `ecall`.
 ///
@@ -554,7 +572,7 @@ pub unsafe fn writev(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
 
-/// `long pwrite64(unsigned int fd, const char __user *buf, size_t count, loff_t pos)`
+/// `ssize_t pwrite64(unsigned int fd, const char __user *buf, size_t count, loff_t pos)`
 ///
 /// Number 68 on riscv64, through `ecall`.
 ///
@@ -563,7 +581,7 @@ pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<u
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn pwrite64(fd: u32, buf: *const u8, count: usize, pos: i64) -> Result<usize, Errno>;
 
-/// `long preadv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)`
+/// `ssize_t preadv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)`
 ///
 /// Number 69 on riscv64, through `ecall`.
 ///
@@ -572,7 +590,7 @@ pub unsafe fn pwrite64(fd: u32, buf: *const u8, count: usize, pos: i64) -> Resul
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn preadv(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
 
-/// `long pwritev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)`
+/// `ssize_t pwritev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)`
 ///
 /// Number 70 on riscv64, through `ecall`.
 ///
@@ -581,7 +599,7 @@ pub unsafe fn preadv(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, p
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn pwritev(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
 
-/// `long sendfile(int out_fd, int in_fd, loff_t __user *offset, size_t count)`
+/// `ssize_t sendfile(int out_fd, int in_fd, loff_t __user *offset, size_t count)`
 ///
 /// Number 71 on riscv64, through `ecall`.
 ///
@@ -590,34 +608,34 @@ pub unsafe fn pwritev(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, 
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut i64, count: usize) -> Result<usize, Errno>;
 
-/// `long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)`
+/// `int pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)`
 ///
 /// Number 72 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *mut c_void) -> Result<i32, Errno>;
 
-/// `long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
+/// `int ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
 /// Number 73 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 ppoll`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn ppoll(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
+pub unsafe fn ppoll(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
-/// `long signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)`
+/// `int signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)`
 ///
 /// Number 74 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd4`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn signalfd4(ufd: i32, user_mask: *mut c_void, sizemask: usize, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn signalfd4(ufd: i32, user_mask: *mut c_void, sizemask: usize, flags: i32) -> Result<i32, Errno>;
 
-/// `long vmsplice(int fd, const struct iovec __user *iov, unsigned long nr_segs, unsigned int flags)`
+/// `ssize_t vmsplice(int fd, const struct iovec __user *iov, unsigned long nr_segs, unsigned int flags)`
 ///
 /// Number 75 on riscv64, through `ecall`.
 ///
@@ -626,7 +644,7 @@ pub unsafe fn signalfd4(ufd: i32, user_mask: *mut c_void, sizemask: usize, flags
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn vmsplice(fd: i32, iov: *const c_void, nr_segs: usize, flags: u32) -> Result<usize, Errno>;
 
-/// `long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)`
+/// `ssize_t splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)`
 ///
 /// Number 76 on riscv64, through `ecall`.
 ///
@@ -635,13 +653,13 @@ pub unsafe fn vmsplice(fd: i32, iov: *const c_void, nr_segs: usize, flags: u32) 
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn splice(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out: *mut i64, len: usize, flags: u32) -> Result<usize, Errno>;
 
-/// `long tee(int fdin, int fdout, size_t len, unsigned int flags)`
+/// `ssize_t tee(int fdin, int fdout, size_t len, unsigned int flags)`
 ///
 /// Number 77 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
 pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> Result<usize, Errno>;
 
-/// `long readlinkat(int dfd, const char __user *path, char __user *buf, int bufsiz)`
+/// `ssize_t readlinkat(int dfd, const char __user *path, char __user *buf, int bufsiz)`
 ///
 /// Number 78 on riscv64, through `ecall`.
 ///
@@ -650,827 +668,835 @@ pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> Result<usize, Errno
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn readlinkat(dfd: i32, path: *const u8, buf: *mut u8, bufsiz: i32) -> Result<usize, Errno>;
 
-/// `long newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag)`
+/// `int newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag)`
 ///
 /// Number 79 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 newfstatat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn newfstatat(dfd: i32, filename: *const u8, statbuf: *mut c_void, flag: i32) -> Result<usize, Errno>;
+pub unsafe fn newfstatat(dfd: i32, filename: *const u8, statbuf: *mut c_void, flag: i32) -> Result<i32, Errno>;
 
-/// `long fstat(unsigned int fd, struct stat __user *statbuf)`
+/// `int fstat(unsigned int fd, struct stat __user *statbuf)`
 ///
 /// Number 80 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fstat(fd: u32, statbuf: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn fstat(fd: u32, statbuf: *mut c_void) -> Result<i32, Errno>;
 
-/// `long sync(void)`
+/// `int sync(void)`
 ///
 /// Number 81 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn sync() -> Result<usize, Errno>;
+pub fn sync() -> Result<i32, Errno>;
 
-/// `long fsync(unsigned int fd)`
+/// `int fsync(unsigned int fd)`
 ///
 /// Number 82 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fsync(fd: u32) -> Result<usize, Errno>;
+pub fn fsync(fd: u32) -> Result<i32, Errno>;
 
-/// `long fdatasync(unsigned int fd)`
+/// `int fdatasync(unsigned int fd)`
 ///
 /// Number 83 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fdatasync(fd: u32) -> Result<usize, Errno>;
+pub fn fdatasync(fd: u32) -> Result<i32, Errno>;
 
-/// `long sync_file_range(int fd, loff_t offset, loff_t nbytes, unsigned int flags)`
+/// `int sync_file_range(int fd, loff_t offset, loff_t nbytes, unsigned int flags)`
 ///
 /// Number 84 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn sync_file_range(fd: i32, offset: i64, nbytes: i64, flags: u32) -> Result<usize, Errno>;
+pub fn sync_file_range(fd: i32, offset: i64, nbytes: i64, flags: u32) -> Result<i32, Errno>;
 
-/// `long timerfd_create(int clockid, int flags)`
+/// `int timerfd_create(int clockid, int flags)`
 ///
 /// Number 85 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn timerfd_create(clockid: i32, flags: i32) -> Result<usize, Errno>;
+pub fn timerfd_create(clockid: i32, flags: i32) -> Result<i32, Errno>;
 
-/// `long timerfd_settime(int ufd, int flags, const struct __kernel_itimerspec __user *utmr, struct __kernel_itimerspec __user *otmr)`
+/// `int timerfd_settime(int ufd, int flags, const struct __kernel_itimerspec __user *utmr, struct __kernel_itimerspec __user *otmr)`
 ///
 /// Number 86 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_settime`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const c_void, otmr: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const c_void, otmr: *mut c_void) -> Result<i32, Errno>;
 
-/// `long timerfd_gettime(int ufd, struct __kernel_itimerspec __user *otmr)`
+/// `int timerfd_gettime(int ufd, struct __kernel_itimerspec __user *otmr)`
 ///
 /// Number 87 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_gettime`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut c_void) -> Result<i32, Errno>;
 
-/// `long utimensat(int dfd, const char __user *filename, struct __kernel_timespec __user *utimes, int flags)`
+/// `int utimensat(int dfd, const char __user *filename, struct __kernel_timespec __user *utimes, int flags)`
 ///
 /// Number 88 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn utimensat(dfd: i32, filename: *const u8, utimes: *mut c_void, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn utimensat(dfd: i32, filename: *const u8, utimes: *mut c_void, flags: i32) -> Result<i32, Errno>;
 
-/// `long acct(const char __user *name)`
+/// `int acct(const char __user *name)`
 ///
 /// Number 89 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 acct`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn acct(name: *const u8) -> Result<usize, Errno>;
+pub unsafe fn acct(name: *const u8) -> Result<i32, Errno>;
 
-/// `long capget(cap_user_header_t header, cap_user_data_t dataptr)`
+/// `int capget(cap_user_header_t header, cap_user_data_t dataptr)`
 ///
 /// Number 90 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 capget`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn capget(header: *mut c_void, dataptr: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn capget(header: *mut c_void, dataptr: *mut c_void) -> Result<i32, Errno>;
 
-/// `long capset(cap_user_header_t header, const cap_user_data_t data)`
+/// `int capset(cap_user_header_t header, const cap_user_data_t data)`
 ///
 /// Number 91 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 capset`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn capset(header: *mut c_void, data: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn capset(header: *mut c_void, data: *const c_void) -> Result<i32, Errno>;
 
-/// `long personality(unsigned int personality)`
+/// `int personality(unsigned int personality)`
 ///
 /// Number 92 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn personality(personality: u32) -> Result<usize, Errno>;
+pub fn personality(personality: u32) -> Result<i32, Errno>;
 
-/// `long exit(int error_code)`
+/// `int exit(int error_code)`
 ///
 /// Number 93 on riscv64, through `ecall`.
+///
+/// # Safety
+/// It ends the calling thread without unwinding, so borrows of the thread's stack (a scoped thread's) would outlive it: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "thread-exit"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn exit(error_code: i32) -> !;
+pub unsafe fn exit(error_code: i32) -> !;
 
-/// `long exit_group(int error_code)`
+/// `int exit_group(int error_code)`
 ///
 /// Number 94 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
 pub fn exit_group(error_code: i32) -> !;
 
-/// `long waitid(int which, pid_t pid, struct siginfo __user *infop, int options, struct rusage __user *ru)`
+/// `int waitid(int which, pid_t pid, struct siginfo __user *infop, int options, struct rusage __user *ru)`
 ///
 /// Number 95 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 waitid`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn waitid(which: i32, pid: i32, infop: *mut c_void, options: i32, ru: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn waitid(which: i32, pid: i32, infop: *mut c_void, options: i32, ru: *mut c_void) -> Result<i32, Errno>;
 
-/// `long set_tid_address(int __user *tidptr)`
+/// `pid_t set_tid_address(int __user *tidptr)`
 ///
 /// Number 96 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 set_tid_address`).
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn set_tid_address(tidptr: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn set_tid_address(tidptr: *mut i32) -> Result<i32, Errno>;
 
-/// `long unshare(unsigned long unshare_flags)`
+/// `int unshare(unsigned long unshare_flags)`
 ///
 /// Number 97 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn unshare(unshare_flags: usize) -> Result<usize, Errno>;
+pub fn unshare(unshare_flags: usize) -> Result<i32, Errno>;
 
-/// `long futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime, u32 __user *uaddr2, u32 val3)`
+/// `int futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime, u32 __user *uaddr2, u32 val3)`
 ///
 /// Number 98 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, uaddr2: *mut u32, val3: u32) -> Result<usize, Errno>;
+pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, uaddr2: *mut u32, val3: u32) -> Result<i32, Errno>;
 
-/// `long set_robust_list(struct robust_list_head __user *head, size_t len)`
+/// `int set_robust_list(struct robust_list_head __user *head, size_t len)`
 ///
 /// Number 99 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 set_robust_list`).
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn set_robust_list(head: *mut c_void, len: usize) -> Result<usize, Errno>;
+pub unsafe fn set_robust_list(head: *mut c_void, len: usize) -> Result<i32, Errno>;
 
-/// `long get_robust_list(int pid, struct robust_list_head __user * __user *head_ptr, size_t __user *len_ptr)`
+/// `int get_robust_list(int pid, struct robust_list_head __user * __user *head_ptr, size_t __user *len_ptr)`
 ///
 /// Number 100 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_robust_list`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut usize) -> Result<usize, Errno>;
+pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut usize) -> Result<i32, Errno>;
 
-/// `long nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)`
+/// `int nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)`
 ///
 /// Number 101 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 nanosleep`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn nanosleep(rqtp: *const c_void, rmtp: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn nanosleep(rqtp: *const c_void, rmtp: *mut c_void) -> Result<i32, Errno>;
 
-/// `long getitimer(int which, struct __kernel_old_itimerval __user *value)`
+/// `int getitimer(int which, struct __kernel_old_itimerval __user *value)`
 ///
 /// Number 102 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getitimer`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getitimer(which: i32, value: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn getitimer(which: i32, value: *mut c_void) -> Result<i32, Errno>;
 
-/// `long setitimer(int which, struct __kernel_old_itimerval __user *value, struct __kernel_old_itimerval __user *ovalue)`
+/// `int setitimer(int which, struct __kernel_old_itimerval __user *value, struct __kernel_old_itimerval __user *ovalue)`
 ///
 /// Number 103 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setitimer`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setitimer(which: i32, value: *mut c_void, ovalue: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn setitimer(which: i32, value: *mut c_void, ovalue: *mut c_void) -> Result<i32, Errno>;
 
-/// `long kexec_load(unsigned long entry, unsigned long nr_segments, struct kexec_segment __user *segments, unsigned long flags)`
+/// `int kexec_load(unsigned long entry, unsigned long nr_segments, struct kexec_segment __user *segments, unsigned long flags)`
 ///
 /// Number 104 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 kexec_load`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void, flags: usize) -> Result<i32, Errno>;
 
-/// `long init_module(void __user *umod, unsigned long len, const char __user *uargs)`
+/// `int init_module(void __user *umod, unsigned long len, const char __user *uargs)`
 ///
 /// Number 105 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 init_module`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const u8) -> Result<usize, Errno>;
+pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const u8) -> Result<i32, Errno>;
 
-/// `long delete_module(const char __user *name_user, unsigned int flags)`
+/// `int delete_module(const char __user *name_user, unsigned int flags)`
 ///
 /// Number 106 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 delete_module`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn delete_module(name_user: *const u8, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn delete_module(name_user: *const u8, flags: u32) -> Result<i32, Errno>;
 
-/// `long timer_create(clockid_t which_clock, struct sigevent __user *timer_event_spec, timer_t __user *created_timer_id)`
+/// `int timer_create(clockid_t which_clock, struct sigevent __user *timer_event_spec, timer_t __user *created_timer_id)`
 ///
 /// Number 107 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_create`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut c_void, created_timer_id: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut c_void, created_timer_id: *mut c_void) -> Result<i32, Errno>;
 
-/// `long timer_gettime(timer_t timer_id, struct __kernel_itimerspec __user *setting)`
+/// `int timer_gettime(timer_t timer_id, struct __kernel_itimerspec __user *setting)`
 ///
 /// Number 108 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_gettime`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn timer_gettime(timer_id: i32, setting: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn timer_gettime(timer_id: i32, setting: *mut c_void) -> Result<i32, Errno>;
 
-/// `long timer_getoverrun(timer_t timer_id)`
+/// `int timer_getoverrun(timer_t timer_id)`
 ///
 /// Number 109 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn timer_getoverrun(timer_id: i32) -> Result<usize, Errno>;
+pub fn timer_getoverrun(timer_id: i32) -> Result<i32, Errno>;
 
-/// `long timer_settime(timer_t timer_id, int flags, const struct __kernel_itimerspec __user *new_setting, struct __kernel_itimerspec __user *old_setting)`
+/// `int timer_settime(timer_t timer_id, int flags, const struct __kernel_itimerspec __user *new_setting, struct __kernel_itimerspec __user *old_setting)`
 ///
 /// Number 110 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_settime`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn timer_settime(timer_id: i32, flags: i32, new_setting: *const c_void, old_setting: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn timer_settime(timer_id: i32, flags: i32, new_setting: *const c_void, old_setting: *mut c_void) -> Result<i32, Errno>;
 
-/// `long timer_delete(timer_t timer_id)`
+/// `int timer_delete(timer_t timer_id)`
 ///
 /// Number 111 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn timer_delete(timer_id: i32) -> Result<usize, Errno>;
+pub fn timer_delete(timer_id: i32) -> Result<i32, Errno>;
 
-/// `long clock_settime(clockid_t which_clock, const struct __kernel_timespec __user *tp)`
+/// `int clock_settime(clockid_t which_clock, const struct __kernel_timespec __user *tp)`
 ///
 /// Number 112 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_settime`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn clock_settime(which_clock: i32, tp: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn clock_settime(which_clock: i32, tp: *const c_void) -> Result<i32, Errno>;
 
-/// `long clock_gettime(clockid_t which_clock, struct __kernel_timespec __user *tp)`
+/// `int clock_gettime(clockid_t which_clock, struct __kernel_timespec __user *tp)`
 ///
 /// Number 113 on riscv64, through the vDSO's `__vdso_clock_gettime` (`LINUX_4.15`), or `ecall` without it.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_gettime`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn clock_gettime(which_clock: i32, tp: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn clock_gettime(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
 
-/// `long clock_getres(clockid_t which_clock, struct __kernel_timespec __user *tp)`
+/// `int clock_getres(clockid_t which_clock, struct __kernel_timespec __user *tp)`
 ///
 /// Number 114 on riscv64, through the vDSO's `__vdso_clock_getres` (`LINUX_4.15`), or `ecall` without it.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_getres`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn clock_getres(which_clock: i32, tp: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn clock_getres(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
 
-/// `long clock_nanosleep(clockid_t which_clock, int flags, const struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)`
+/// `int clock_nanosleep(clockid_t which_clock, int flags, const struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)`
 ///
 /// Number 115 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_nanosleep`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *const c_void, rmtp: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *const c_void, rmtp: *mut c_void) -> Result<i32, Errno>;
 
-/// `long syslog(int type, char __user *buf, int len)`
+/// `int syslog(int type, char __user *buf, int len)`
 ///
 /// Number 116 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 syslog`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn syslog(type_: i32, buf: *mut u8, len: i32) -> Result<usize, Errno>;
+pub unsafe fn syslog(type_: i32, buf: *mut u8, len: i32) -> Result<i32, Errno>;
 
 /// `long ptrace(long request, long pid, unsigned long addr, unsigned long data)`
 ///
 /// Number 117 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn ptrace(request: isize, pid: isize, addr: usize, data: usize) -> Result<usize, Errno>;
+pub unsafe fn ptrace(request: isize, pid: isize, addr: usize, data: usize) -> Result<isize, Errno>;
 
-/// `long sched_setparam(pid_t pid, struct sched_param __user *param)`
+/// `int sched_setparam(pid_t pid, struct sched_param __user *param)`
 ///
 /// Number 118 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_setparam`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sched_setparam(pid: i32, param: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn sched_setparam(pid: i32, param: *const c_void) -> Result<i32, Errno>;
 
-/// `long sched_setscheduler(pid_t pid, int policy, struct sched_param __user *param)`
+/// `int sched_setscheduler(pid_t pid, int policy, struct sched_param __user *param)`
 ///
 /// Number 119 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_setscheduler`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sched_setscheduler(pid: i32, policy: i32, param: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn sched_setscheduler(pid: i32, policy: i32, param: *const c_void) -> Result<i32, Errno>;
 
-/// `long sched_getscheduler(pid_t pid)`
+/// `int sched_getscheduler(pid_t pid)`
 ///
 /// Number 120 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn sched_getscheduler(pid: i32) -> Result<usize, Errno>;
+pub fn sched_getscheduler(pid: i32) -> Result<i32, Errno>;
 
-/// `long sched_getparam(pid_t pid, struct sched_param __user *param)`
+/// `int sched_getparam(pid_t pid, struct sched_param __user *param)`
 ///
 /// Number 121 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_getparam`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sched_getparam(pid: i32, param: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn sched_getparam(pid: i32, param: *mut c_void) -> Result<i32, Errno>;
 
-/// `long sched_setaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
+/// `int sched_setaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
 ///
 /// Number 122 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_setaffinity`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const usize) -> Result<usize, Errno>;
+pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const usize) -> Result<i32, Errno>;
 
-/// `long sched_getaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
+/// `int sched_getaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
 ///
 /// Number 123 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_getaffinity`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sched_getaffinity(pid: i32, len: u32, user_mask_ptr: *mut usize) -> Result<usize, Errno>;
+pub unsafe fn sched_getaffinity(pid: i32, len: u32, user_mask_ptr: *mut usize) -> Result<i32, Errno>;
 
-/// `long sched_yield(void)`
+/// `int sched_yield(void)`
 ///
 /// Number 124 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn sched_yield() -> Result<usize, Errno>;
+pub fn sched_yield() -> Result<i32, Errno>;
 
-/// `long sched_get_priority_max(int policy)`
+/// `int sched_get_priority_max(int policy)`
 ///
 /// Number 125 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn sched_get_priority_max(policy: i32) -> Result<usize, Errno>;
+pub fn sched_get_priority_max(policy: i32) -> Result<i32, Errno>;
 
-/// `long sched_get_priority_min(int policy)`
+/// `int sched_get_priority_min(int policy)`
 ///
 /// Number 126 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn sched_get_priority_min(policy: i32) -> Result<usize, Errno>;
+pub fn sched_get_priority_min(policy: i32) -> Result<i32, Errno>;
 
-/// `long sched_rr_get_interval(pid_t pid, struct __kernel_timespec __user *interval)`
+/// `int sched_rr_get_interval(pid_t pid, struct __kernel_timespec __user *interval)`
 ///
 /// Number 127 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_rr_get_interval`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sched_rr_get_interval(pid: i32, interval: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn sched_rr_get_interval(pid: i32, interval: *mut c_void) -> Result<i32, Errno>;
 
 /// `long restart_syscall(void)`
 ///
 /// Number 128 on riscv64, through `ecall`.
+///
+/// # Safety
+/// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn restart_syscall() -> Result<usize, Errno>;
+pub unsafe fn restart_syscall() -> Result<isize, Errno>;
 
-/// `long kill(pid_t pid, int sig)`
+/// `int kill(pid_t pid, int sig)`
 ///
 /// Number 129 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn kill(pid: i32, sig: i32) -> Result<usize, Errno>;
+pub fn kill(pid: i32, sig: i32) -> Result<i32, Errno>;
 
-/// `long tkill(pid_t pid, int sig)`
+/// `int tkill(pid_t pid, int sig)`
 ///
 /// Number 130 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn tkill(pid: i32, sig: i32) -> Result<usize, Errno>;
+pub fn tkill(pid: i32, sig: i32) -> Result<i32, Errno>;
 
-/// `long tgkill(pid_t tgid, pid_t pid, int sig)`
+/// `int tgkill(pid_t tgid, pid_t pid, int sig)`
 ///
 /// Number 131 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn tgkill(tgid: i32, pid: i32, sig: i32) -> Result<usize, Errno>;
+pub fn tgkill(tgid: i32, pid: i32, sig: i32) -> Result<i32, Errno>;
 
-/// `long sigaltstack(const struct sigaltstack __user *uss, struct sigaltstack __user *uoss)`
+/// `int sigaltstack(const struct sigaltstack __user *uss, struct sigaltstack __user *uoss)`
 ///
 /// Number 132 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sigaltstack`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sigaltstack(uss: *const c_void, uoss: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn sigaltstack(uss: *const c_void, uoss: *mut c_void) -> Result<i32, Errno>;
 
-/// `long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)`
+/// `int rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)`
 ///
 /// Number 133 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigsuspend`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigsuspend(unewset: *mut c_void, sigsetsize: usize) -> Result<usize, Errno>;
+pub unsafe fn rt_sigsuspend(unewset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
-/// `long rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)`
+/// `int rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)`
 ///
 /// Number 134 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigaction`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigaction(sig: i32, act: *const c_void, oact: *mut c_void, sigsetsize: usize) -> Result<usize, Errno>;
+pub unsafe fn rt_sigaction(sig: i32, act: *const c_void, oact: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
-/// `long rt_sigprocmask(int how, sigset_t __user *set, sigset_t __user *oset, size_t sigsetsize)`
+/// `int rt_sigprocmask(int how, sigset_t __user *set, sigset_t __user *oset, size_t sigsetsize)`
 ///
 /// Number 135 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigprocmask`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void, sigsetsize: usize) -> Result<usize, Errno>;
+pub unsafe fn rt_sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
-/// `long rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
+/// `int rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
 ///
 /// Number 136 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigpending`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigpending(set: *mut c_void, sigsetsize: usize) -> Result<usize, Errno>;
+pub unsafe fn rt_sigpending(set: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
-/// `long rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)`
+/// `int rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)`
 ///
 /// Number 137 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigtimedwait`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigtimedwait(uthese: *const c_void, uinfo: *mut c_void, uts: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
+pub unsafe fn rt_sigtimedwait(uthese: *const c_void, uinfo: *mut c_void, uts: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
-/// `long rt_sigqueueinfo(pid_t pid, int sig, siginfo_t __user *uinfo)`
+/// `int rt_sigqueueinfo(pid_t pid, int sig, siginfo_t __user *uinfo)`
 ///
 /// Number 138 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigqueueinfo`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut c_void) -> Result<i32, Errno>;
 
 /// `long rt_sigreturn(void)`
 ///
 /// Number 139 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigreturn() -> Result<usize, Errno>;
+pub unsafe fn rt_sigreturn() -> Result<isize, Errno>;
 
-/// `long setpriority(int which, int who, int niceval)`
+/// `int setpriority(int which, int who, int niceval)`
 ///
 /// Number 140 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setpriority(which: i32, who: i32, niceval: i32) -> Result<usize, Errno>;
+pub fn setpriority(which: i32, who: i32, niceval: i32) -> Result<i32, Errno>;
 
-/// `long getpriority(int which, int who)`
+/// `int getpriority(int which, int who)`
 ///
 /// Number 141 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn getpriority(which: i32, who: i32) -> Result<usize, Errno>;
+pub fn getpriority(which: i32, who: i32) -> Result<i32, Errno>;
 
-/// `long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)`
+/// `int reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)`
 ///
 /// Number 142 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 reboot`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *mut c_void) -> Result<i32, Errno>;
 
-/// `long setregid(gid_t rgid, gid_t egid)`
+/// `int setregid(gid_t rgid, gid_t egid)`
 ///
 /// Number 143 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setregid(rgid: u32, egid: u32) -> Result<usize, Errno>;
+pub fn setregid(rgid: u32, egid: u32) -> Result<i32, Errno>;
 
-/// `long setgid(gid_t gid)`
+/// `int setgid(gid_t gid)`
 ///
 /// Number 144 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setgid(gid: u32) -> Result<usize, Errno>;
+pub fn setgid(gid: u32) -> Result<i32, Errno>;
 
-/// `long setreuid(uid_t ruid, uid_t euid)`
+/// `int setreuid(uid_t ruid, uid_t euid)`
 ///
 /// Number 145 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setreuid(ruid: u32, euid: u32) -> Result<usize, Errno>;
+pub fn setreuid(ruid: u32, euid: u32) -> Result<i32, Errno>;
 
-/// `long setuid(uid_t uid)`
+/// `int setuid(uid_t uid)`
 ///
 /// Number 146 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setuid(uid: u32) -> Result<usize, Errno>;
+pub fn setuid(uid: u32) -> Result<i32, Errno>;
 
-/// `long setresuid(uid_t ruid, uid_t euid, uid_t suid)`
+/// `int setresuid(uid_t ruid, uid_t euid, uid_t suid)`
 ///
 /// Number 147 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setresuid(ruid: u32, euid: u32, suid: u32) -> Result<usize, Errno>;
+pub fn setresuid(ruid: u32, euid: u32, suid: u32) -> Result<i32, Errno>;
 
-/// `long getresuid(uid_t __user *ruid, uid_t __user *euid, uid_t __user *suid)`
+/// `int getresuid(uid_t __user *ruid, uid_t __user *euid, uid_t __user *suid)`
 ///
 /// Number 148 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresuid`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getresuid(ruid: *mut u32, euid: *mut u32, suid: *mut u32) -> Result<usize, Errno>;
+pub unsafe fn getresuid(ruid: *mut u32, euid: *mut u32, suid: *mut u32) -> Result<i32, Errno>;
 
-/// `long setresgid(gid_t rgid, gid_t egid, gid_t sgid)`
+/// `int setresgid(gid_t rgid, gid_t egid, gid_t sgid)`
 ///
 /// Number 149 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setresgid(rgid: u32, egid: u32, sgid: u32) -> Result<usize, Errno>;
+pub fn setresgid(rgid: u32, egid: u32, sgid: u32) -> Result<i32, Errno>;
 
-/// `long getresgid(gid_t __user *rgid, gid_t __user *egid, gid_t __user *sgid)`
+/// `int getresgid(gid_t __user *rgid, gid_t __user *egid, gid_t __user *sgid)`
 ///
 /// Number 150 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresgid`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getresgid(rgid: *mut u32, egid: *mut u32, sgid: *mut u32) -> Result<usize, Errno>;
+pub unsafe fn getresgid(rgid: *mut u32, egid: *mut u32, sgid: *mut u32) -> Result<i32, Errno>;
 
-/// `long setfsuid(uid_t uid)`
+/// `int setfsuid(uid_t uid)`
 ///
 /// Number 151 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setfsuid(uid: u32) -> Result<usize, Errno>;
+pub fn setfsuid(uid: u32) -> Result<i32, Errno>;
 
-/// `long setfsgid(gid_t gid)`
+/// `int setfsgid(gid_t gid)`
 ///
 /// Number 152 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setfsgid(gid: u32) -> Result<usize, Errno>;
+pub fn setfsgid(gid: u32) -> Result<i32, Errno>;
 
-/// `long times(struct tms __user *tbuf)`
+/// `clock_t times(struct tms __user *tbuf)`
 ///
 /// Number 153 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 times`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn times(tbuf: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn times(tbuf: *mut c_void) -> Result<isize, Errno>;
 
-/// `long setpgid(pid_t pid, pid_t pgid)`
+/// `int setpgid(pid_t pid, pid_t pgid)`
 ///
 /// Number 154 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setpgid(pid: i32, pgid: i32) -> Result<usize, Errno>;
+pub fn setpgid(pid: i32, pgid: i32) -> Result<i32, Errno>;
 
-/// `long getpgid(pid_t pid)`
+/// `pid_t getpgid(pid_t pid)`
 ///
 /// Number 155 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn getpgid(pid: i32) -> Result<usize, Errno>;
+pub fn getpgid(pid: i32) -> Result<i32, Errno>;
 
-/// `long getsid(pid_t pid)`
+/// `pid_t getsid(pid_t pid)`
 ///
 /// Number 156 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn getsid(pid: i32) -> Result<usize, Errno>;
+pub fn getsid(pid: i32) -> Result<i32, Errno>;
 
-/// `long setsid(void)`
+/// `pid_t setsid(void)`
 ///
 /// Number 157 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setsid() -> Result<usize, Errno>;
+pub fn setsid() -> Result<i32, Errno>;
 
-/// `long getgroups(int gidsetsize, gid_t __user *grouplist)`
+/// `int getgroups(int gidsetsize, gid_t __user *grouplist)`
 ///
 /// Number 158 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getgroups`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut u32) -> Result<usize, Errno>;
+pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut u32) -> Result<i32, Errno>;
 
-/// `long setgroups(int gidsetsize, gid_t __user *grouplist)`
+/// `int setgroups(int gidsetsize, gid_t __user *grouplist)`
 ///
 /// Number 159 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setgroups`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setgroups(gidsetsize: i32, grouplist: *const u32) -> Result<usize, Errno>;
+pub unsafe fn setgroups(gidsetsize: i32, grouplist: *const u32) -> Result<i32, Errno>;
 
-/// `long uname(struct new_utsname __user *name)`
+/// `int uname(struct new_utsname __user *name)`
 ///
 /// Number 160 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 uname`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn uname(name: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn uname(name: *mut c_void) -> Result<i32, Errno>;
 
-/// `long sethostname(char __user *name, int len)`
+/// `int sethostname(char __user *name, int len)`
 ///
 /// Number 161 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sethostname`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sethostname(name: *const u8, len: i32) -> Result<usize, Errno>;
+pub unsafe fn sethostname(name: *const u8, len: i32) -> Result<i32, Errno>;
 
-/// `long setdomainname(char __user *name, int len)`
+/// `int setdomainname(char __user *name, int len)`
 ///
 /// Number 162 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setdomainname`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setdomainname(name: *const u8, len: i32) -> Result<usize, Errno>;
+pub unsafe fn setdomainname(name: *const u8, len: i32) -> Result<i32, Errno>;
 
-/// `long getrlimit(unsigned int resource, struct rlimit __user *rlim)`
+/// `int getrlimit(unsigned int resource, struct rlimit __user *rlim)`
 ///
 /// Number 163 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrlimit`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getrlimit(resource: u32, rlim: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn getrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
 
-/// `long setrlimit(unsigned int resource, struct rlimit __user *rlim)`
+/// `int setrlimit(unsigned int resource, struct rlimit __user *rlim)`
 ///
 /// Number 164 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setrlimit`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setrlimit(resource: u32, rlim: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn setrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
 
-/// `long getrusage(int who, struct rusage __user *ru)`
+/// `int getrusage(int who, struct rusage __user *ru)`
 ///
 /// Number 165 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrusage`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getrusage(who: i32, ru: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn getrusage(who: i32, ru: *mut c_void) -> Result<i32, Errno>;
 
-/// `long umask(int mask)`
+/// `mode_t umask(int mask)`
 ///
 /// Number 166 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn umask(mask: i32) -> Result<usize, Errno>;
+pub fn umask(mask: i32) -> Result<u32, Errno>;
 
-/// `long prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)`
+/// `int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)`
 ///
 /// Number 167 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize) -> Result<usize, Errno>;
+pub unsafe fn prctl(option: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize) -> Result<i32, Errno>;
 
-/// `long getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache)`
+/// `int getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache)`
 ///
 /// Number 168 on riscv64, through the vDSO's `__vdso_getcpu` (`LINUX_4.15`), or `ecall` without it.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getcpu`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getcpu(cpu: *mut u32, node: *mut u32, cache: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn getcpu(cpu: *mut u32, node: *mut u32, cache: *mut c_void) -> Result<i32, Errno>;
 
-/// `long gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)`
+/// `int gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)`
 ///
 /// Number 169 on riscv64, through the vDSO's `__vdso_gettimeofday` (`LINUX_4.15`), or `ecall` without it.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 gettimeofday`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn gettimeofday(tv: *mut c_void, tz: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn gettimeofday(tv: *mut c_void, tz: *mut c_void) -> Result<i32, Errno>;
 
-/// `long settimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)`
+/// `int settimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)`
 ///
 /// Number 170 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 settimeofday`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn settimeofday(tv: *const c_void, tz: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn settimeofday(tv: *const c_void, tz: *const c_void) -> Result<i32, Errno>;
 
-/// `long adjtimex(struct __kernel_timex __user *txc_p)`
+/// `int adjtimex(struct __kernel_timex __user *txc_p)`
 ///
 /// Number 171 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 adjtimex`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn adjtimex(txc_p: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn adjtimex(txc_p: *mut c_void) -> Result<i32, Errno>;
 
-/// `long getpid(void)`
+/// `pid_t getpid(void)`
 ///
 /// Number 172 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn getpid() -> Result<usize, Errno>;
+pub fn getpid() -> Result<i32, Errno>;
 
-/// `long getppid(void)`
+/// `pid_t getppid(void)`
 ///
 /// Number 173 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn getppid() -> Result<usize, Errno>;
+pub fn getppid() -> Result<i32, Errno>;
 
-/// `long getuid(void)`
+/// `uid_t getuid(void)`
 ///
 /// Number 174 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn getuid() -> Result<usize, Errno>;
+pub fn getuid() -> Result<u32, Errno>;
 
-/// `long geteuid(void)`
+/// `uid_t geteuid(void)`
 ///
 /// Number 175 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn geteuid() -> Result<usize, Errno>;
+pub fn geteuid() -> Result<u32, Errno>;
 
-/// `long getgid(void)`
+/// `gid_t getgid(void)`
 ///
 /// Number 176 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn getgid() -> Result<usize, Errno>;
+pub fn getgid() -> Result<u32, Errno>;
 
-/// `long getegid(void)`
+/// `gid_t getegid(void)`
 ///
 /// Number 177 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn getegid() -> Result<usize, Errno>;
+pub fn getegid() -> Result<u32, Errno>;
 
-/// `long gettid(void)`
+/// `pid_t gettid(void)`
 ///
 /// Number 178 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn gettid() -> Result<usize, Errno>;
+pub fn gettid() -> Result<i32, Errno>;
 
-/// `long sysinfo(struct sysinfo __user *info)`
+/// `int sysinfo(struct sysinfo __user *info)`
 ///
 /// Number 179 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sysinfo`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sysinfo(info: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn sysinfo(info: *mut c_void) -> Result<i32, Errno>;
 
-/// `long mq_open(const char __user *name, int oflag, umode_t mode, struct mq_attr __user *attr)`
+/// `int mq_open(const char __user *name, int oflag, umode_t mode, struct mq_attr __user *attr)`
 ///
 /// Number 180 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_open`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
 
-/// `long mq_unlink(const char __user *name)`
+/// `int mq_unlink(const char __user *name)`
 ///
 /// Number 181 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_unlink`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mq_unlink(name: *const u8) -> Result<usize, Errno>;
+pub unsafe fn mq_unlink(name: *const u8) -> Result<i32, Errno>;
 
-/// `long mq_timedsend(mqd_t mqdes, const char __user *msg_ptr, size_t msg_len, unsigned int msg_prio, const struct __kernel_timespec __user *abs_timeout)`
+/// `int mq_timedsend(mqd_t mqdes, const char __user *msg_ptr, size_t msg_len, unsigned int msg_prio, const struct __kernel_timespec __user *abs_timeout)`
 ///
 /// Number 182 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedsend`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mq_timedsend(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_prio: u32, abs_timeout: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn mq_timedsend(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_prio: u32, abs_timeout: *const c_void) -> Result<i32, Errno>;
 
-/// `long mq_timedreceive(mqd_t mqdes, char __user *msg_ptr, size_t msg_len, unsigned int __user *msg_prio, const struct __kernel_timespec __user *abs_timeout)`
+/// `ssize_t mq_timedreceive(mqd_t mqdes, char __user *msg_ptr, size_t msg_len, unsigned int __user *msg_prio, const struct __kernel_timespec __user *abs_timeout)`
 ///
 /// Number 183 on riscv64, through `ecall`.
 ///
@@ -1479,40 +1505,40 @@ pub unsafe fn mq_timedsend(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_p
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn mq_timedreceive(mqdes: i32, msg_ptr: *mut u8, msg_len: usize, msg_prio: *mut u32, abs_timeout: *const c_void) -> Result<usize, Errno>;
 
-/// `long mq_notify(mqd_t mqdes, const struct sigevent __user *notification)`
+/// `int mq_notify(mqd_t mqdes, const struct sigevent __user *notification)`
 ///
 /// Number 184 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_notify`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mq_notify(mqdes: i32, notification: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn mq_notify(mqdes: i32, notification: *const c_void) -> Result<i32, Errno>;
 
-/// `long mq_getsetattr(mqd_t mqdes, const struct mq_attr __user *mqstat, struct mq_attr __user *omqstat)`
+/// `int mq_getsetattr(mqd_t mqdes, const struct mq_attr __user *mqstat, struct mq_attr __user *omqstat)`
 ///
 /// Number 185 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_getsetattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mq_getsetattr(mqdes: i32, mqstat: *const c_void, omqstat: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn mq_getsetattr(mqdes: i32, mqstat: *const c_void, omqstat: *mut c_void) -> Result<i32, Errno>;
 
-/// `long msgget(key_t key, int msgflg)`
+/// `int msgget(key_t key, int msgflg)`
 ///
 /// Number 186 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn msgget(key: i32, msgflg: i32) -> Result<usize, Errno>;
+pub fn msgget(key: i32, msgflg: i32) -> Result<i32, Errno>;
 
-/// `long msgctl(int msqid, int cmd, struct msqid_ds __user *buf)`
+/// `int msgctl(int msqid, int cmd, struct msqid_ds __user *buf)`
 ///
 /// Number 187 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 msgctl`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn msgctl(msqid: i32, cmd: i32, buf: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn msgctl(msqid: i32, cmd: i32, buf: *mut c_void) -> Result<i32, Errno>;
 
-/// `long msgrcv(int msqid, struct msgbuf __user *msgp, size_t msgsz, long msgtyp, int msgflg)`
+/// `ssize_t msgrcv(int msqid, struct msgbuf __user *msgp, size_t msgsz, long msgtyp, int msgflg)`
 ///
 /// Number 188 on riscv64, through `ecall`.
 ///
@@ -1521,61 +1547,65 @@ pub unsafe fn msgctl(msqid: i32, cmd: i32, buf: *mut c_void) -> Result<usize, Er
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn msgrcv(msqid: i32, msgp: *mut c_void, msgsz: usize, msgtyp: isize, msgflg: i32) -> Result<usize, Errno>;
 
-/// `long msgsnd(int msqid, struct msgbuf __user *msgp, size_t msgsz, int msgflg)`
+/// `int msgsnd(int msqid, struct msgbuf __user *msgp, size_t msgsz, int msgflg)`
 ///
 /// Number 189 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 msgsnd`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn msgsnd(msqid: i32, msgp: *const c_void, msgsz: usize, msgflg: i32) -> Result<usize, Errno>;
+pub unsafe fn msgsnd(msqid: i32, msgp: *const c_void, msgsz: usize, msgflg: i32) -> Result<i32, Errno>;
 
-/// `long semget(key_t key, int nsems, int semflg)`
+/// `int semget(key_t key, int nsems, int semflg)`
 ///
 /// Number 190 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn semget(key: i32, nsems: i32, semflg: i32) -> Result<usize, Errno>;
+pub fn semget(key: i32, nsems: i32, semflg: i32) -> Result<i32, Errno>;
 
-/// `long semctl(int semid, int semnum, int cmd, unsigned long arg)`
+/// `int semctl(int semid, int semnum, int cmd, unsigned long arg)`
 ///
 /// Number 191 on riscv64, through `ecall`.
+///
+/// # Safety
+/// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn semctl(semid: i32, semnum: i32, cmd: i32, arg: usize) -> Result<usize, Errno>;
+pub unsafe fn semctl(semid: i32, semnum: i32, cmd: i32, arg: usize) -> Result<i32, Errno>;
 
-/// `long semtimedop(int semid, struct sembuf __user *sops, unsigned nsops, const struct __kernel_timespec __user *timeout)`
+/// `int semtimedop(int semid, struct sembuf __user *sops, unsigned nsops, const struct __kernel_timespec __user *timeout)`
 ///
 /// Number 192 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn semtimedop(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn semtimedop(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const c_void) -> Result<i32, Errno>;
 
-/// `long semop(int semid, struct sembuf __user *sops, unsigned nsops)`
+/// `int semop(int semid, struct sembuf __user *sops, unsigned nsops)`
 ///
 /// Number 193 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semop`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn semop(semid: i32, sops: *const c_void, nsops: u32) -> Result<usize, Errno>;
+pub unsafe fn semop(semid: i32, sops: *const c_void, nsops: u32) -> Result<i32, Errno>;
 
-/// `long shmget(key_t key, size_t size, int flag)`
+/// `int shmget(key_t key, size_t size, int flag)`
 ///
 /// Number 194 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn shmget(key: i32, size: usize, flag: i32) -> Result<usize, Errno>;
+pub fn shmget(key: i32, size: usize, flag: i32) -> Result<i32, Errno>;
 
-/// `long shmctl(int shmid, int cmd, struct shmid_ds __user *buf)`
+/// `int shmctl(int shmid, int cmd, struct shmid_ds __user *buf)`
 ///
 /// Number 195 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 shmctl`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn shmctl(shmid: i32, cmd: i32, buf: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn shmctl(shmid: i32, cmd: i32, buf: *mut c_void) -> Result<i32, Errno>;
 
-/// `long shmat(int shmid, char __user *shmaddr, int shmflg)`
+/// `void *shmat(int shmid, char __user *shmaddr, int shmflg)`
 ///
 /// Number 196 on riscv64, through `ecall`.
 ///
@@ -1584,84 +1614,84 @@ pub unsafe fn shmctl(shmid: i32, cmd: i32, buf: *mut c_void) -> Result<usize, Er
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, Errno>;
 
-/// `long shmdt(char __user *shmaddr)`
+/// `int shmdt(char __user *shmaddr)`
 ///
 /// Number 197 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 shmdt`).
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn shmdt(shmaddr: *mut u8) -> Result<usize, Errno>;
+pub unsafe fn shmdt(shmaddr: *mut u8) -> Result<i32, Errno>;
 
-/// `long socket(int family, int type_, int protocol)`
+/// `int socket(int family, int type_, int protocol)`
 ///
 /// Number 198 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn socket(family: i32, type_: i32, protocol: i32) -> Result<usize, Errno>;
+pub fn socket(family: i32, type_: i32, protocol: i32) -> Result<i32, Errno>;
 
-/// `long socketpair(int family, int type_, int protocol, int __user *usockvec)`
+/// `int socketpair(int family, int type_, int protocol, int __user *usockvec)`
 ///
 /// Number 199 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 socketpair`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn socketpair(family: i32, type_: i32, protocol: i32, usockvec: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn socketpair(family: i32, type_: i32, protocol: i32, usockvec: *mut i32) -> Result<i32, Errno>;
 
-/// `long bind(int fd, struct sockaddr __user *umyaddr, int addrlen)`
+/// `int bind(int fd, struct sockaddr __user *umyaddr, int addrlen)`
 ///
 /// Number 200 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 bind`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn bind(fd: i32, umyaddr: *const c_void, addrlen: i32) -> Result<usize, Errno>;
+pub unsafe fn bind(fd: i32, umyaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
 
-/// `long listen(int fd, int backlog)`
+/// `int listen(int fd, int backlog)`
 ///
 /// Number 201 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn listen(fd: i32, backlog: i32) -> Result<usize, Errno>;
+pub fn listen(fd: i32, backlog: i32) -> Result<i32, Errno>;
 
-/// `long accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)`
+/// `int accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)`
 ///
 /// Number 202 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32) -> Result<i32, Errno>;
 
-/// `long connect(int fd, struct sockaddr __user *uservaddr, int addrlen)`
+/// `int connect(int fd, struct sockaddr __user *uservaddr, int addrlen)`
 ///
 /// Number 203 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 connect`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn connect(fd: i32, uservaddr: *const c_void, addrlen: i32) -> Result<usize, Errno>;
+pub unsafe fn connect(fd: i32, uservaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
 
-/// `long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
+/// `int getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
 /// Number 204 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockname`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
-/// `long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
+/// `int getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
 /// Number 205 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getpeername`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
-/// `long sendto(int fd, void __user *buff, size_t len, unsigned flags, struct sockaddr __user *addr, int addr_len)`
+/// `ssize_t sendto(int fd, void __user *buff, size_t len, unsigned flags, struct sockaddr __user *addr, int addr_len)`
 ///
 /// Number 206 on riscv64, through `ecall`.
 ///
@@ -1670,7 +1700,7 @@ pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const c_void, addr_len: i32) -> Result<usize, Errno>;
 
-/// `long recvfrom(int fd, void __user *ubuf, size_t size, unsigned flags, struct sockaddr __user *addr, int __user *addr_len)`
+/// `ssize_t recvfrom(int fd, void __user *ubuf, size_t size, unsigned flags, struct sockaddr __user *addr, int __user *addr_len)`
 ///
 /// Number 207 on riscv64, through `ecall`.
 ///
@@ -1679,31 +1709,31 @@ pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr:
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut c_void, addr_len: *mut i32) -> Result<usize, Errno>;
 
-/// `long setsockopt(int fd, int level, int optname, char __user *optval, int optlen)`
+/// `int setsockopt(int fd, int level, int optname, char __user *optval, int optlen)`
 ///
 /// Number 208 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setsockopt`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setsockopt(fd: i32, level: i32, optname: i32, optval: *const u8, optlen: i32) -> Result<usize, Errno>;
+pub unsafe fn setsockopt(fd: i32, level: i32, optname: i32, optval: *const u8, optlen: i32) -> Result<i32, Errno>;
 
-/// `long getsockopt(int fd, int level, int optname, char __user *optval, int __user *optlen)`
+/// `int getsockopt(int fd, int level, int optname, char __user *optval, int __user *optlen)`
 ///
 /// Number 209 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockopt`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getsockopt(fd: i32, level: i32, optname: i32, optval: *mut u8, optlen: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn getsockopt(fd: i32, level: i32, optname: i32, optval: *mut u8, optlen: *mut i32) -> Result<i32, Errno>;
 
-/// `long shutdown(int fd, int how)`
+/// `int shutdown(int fd, int how)`
 ///
 /// Number 210 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn shutdown(fd: i32, how: i32) -> Result<usize, Errno>;
+pub fn shutdown(fd: i32, how: i32) -> Result<i32, Errno>;
 
-/// `long sendmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
+/// `ssize_t sendmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
 /// Number 211 on riscv64, through `ecall`.
 ///
@@ -1712,7 +1742,7 @@ pub fn shutdown(fd: i32, how: i32) -> Result<usize, Errno>;
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn sendmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Errno>;
 
-/// `long recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
+/// `ssize_t recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
 /// Number 212 on riscv64, through `ecall`.
 ///
@@ -1721,215 +1751,219 @@ pub unsafe fn sendmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Er
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn recvmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Errno>;
 
-/// `long readahead(int fd, loff_t offset, size_t count)`
+/// `ssize_t readahead(int fd, loff_t offset, size_t count)`
 ///
 /// Number 213 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
 pub fn readahead(fd: i32, offset: i64, count: usize) -> Result<usize, Errno>;
 
-/// `long brk(unsigned long brk)`
+/// `void *brk(unsigned long brk)`
 ///
 /// Number 214 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn brk(brk: usize) -> Result<usize, Errno>;
 
-/// `long munmap(unsigned long addr, size_t len)`
+/// `int munmap(unsigned long addr, size_t len)`
 ///
 /// Number 215 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn munmap(addr: usize, len: usize) -> Result<usize, Errno>;
+pub unsafe fn munmap(addr: usize, len: usize) -> Result<i32, Errno>;
 
-/// `long mremap(unsigned long addr, unsigned long old_len, unsigned long new_len, unsigned long flags, unsigned long new_addr)`
+/// `void *mremap(unsigned long addr, unsigned long old_len, unsigned long new_len, unsigned long flags, unsigned long new_addr)`
 ///
 /// Number 216 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn mremap(addr: usize, old_len: usize, new_len: usize, flags: usize, new_addr: usize) -> Result<usize, Errno>;
 
-/// `long add_key(const char __user *_type, const char __user *_description, const void __user *_payload, size_t plen, key_serial_t destringid)`
+/// `int add_key(const char __user *_type, const char __user *_description, const void __user *_payload, size_t plen, key_serial_t destringid)`
 ///
 /// Number 217 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 add_key`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn add_key(_type: *const u8, _description: *const u8, _payload: *const c_void, plen: usize, destringid: i32) -> Result<usize, Errno>;
+pub unsafe fn add_key(_type: *const u8, _description: *const u8, _payload: *const c_void, plen: usize, destringid: i32) -> Result<i32, Errno>;
 
-/// `long request_key(const char __user *_type, const char __user *_description, const char __user *_callout_info, key_serial_t destringid)`
+/// `int request_key(const char __user *_type, const char __user *_description, const char __user *_callout_info, key_serial_t destringid)`
 ///
 /// Number 218 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 request_key`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn request_key(_type: *const u8, _description: *const u8, _callout_info: *const u8, destringid: i32) -> Result<usize, Errno>;
+pub unsafe fn request_key(_type: *const u8, _description: *const u8, _callout_info: *const u8, destringid: i32) -> Result<i32, Errno>;
 
 /// `long keyctl(int cmd, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)`
 ///
 /// Number 219 on riscv64, through `ecall`.
+///
+/// # Safety
+/// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn keyctl(cmd: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize) -> Result<usize, Errno>;
+pub unsafe fn keyctl(cmd: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usize) -> Result<isize, Errno>;
 
-/// `long clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)`
+/// `pid_t clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)`
 ///
 /// Number 220 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clone`).
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can create a thread or process that shares this memory without Rust knowing: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "threads"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn clone(clone_flags: usize, newsp: usize, parent_tidptr: *mut i32, child_tidptr: *mut i32, tls: usize) -> Result<usize, Errno>;
+pub unsafe fn clone(clone_flags: usize, newsp: usize, parent_tidptr: *mut i32, child_tidptr: *mut i32, tls: usize) -> Result<i32, Errno>;
 
-/// `long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)`
+/// `int execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)`
 ///
 /// Number 221 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 execve`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn execve(filename: *const u8, argv: *const c_void, envp: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn execve(filename: *const u8, argv: *const c_void, envp: *const c_void) -> Result<i32, Errno>;
 
-/// `long mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, off_t off)`
+/// `void *mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, off_t off)`
 ///
 /// Number 222 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn mmap(addr: usize, len: usize, prot: usize, flags: usize, fd: usize, off: isize) -> Result<usize, Errno>;
 
-/// `long fadvise64(int fd, loff_t offset, loff_t len, int advice)`
+/// `int fadvise64(int fd, loff_t offset, loff_t len, int advice)`
 ///
 /// Number 223 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fadvise64(fd: i32, offset: i64, len: i64, advice: i32) -> Result<usize, Errno>;
+pub fn fadvise64(fd: i32, offset: i64, len: i64, advice: i32) -> Result<i32, Errno>;
 
-/// `long swapon(const char __user *specialfile, int swap_flags)`
+/// `int swapon(const char __user *specialfile, int swap_flags)`
 ///
 /// Number 224 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 swapon`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn swapon(specialfile: *const u8, swap_flags: i32) -> Result<usize, Errno>;
+pub unsafe fn swapon(specialfile: *const u8, swap_flags: i32) -> Result<i32, Errno>;
 
-/// `long swapoff(const char __user *specialfile)`
+/// `int swapoff(const char __user *specialfile)`
 ///
 /// Number 225 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 swapoff`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn swapoff(specialfile: *const u8) -> Result<usize, Errno>;
+pub unsafe fn swapoff(specialfile: *const u8) -> Result<i32, Errno>;
 
-/// `long mprotect(unsigned long start, size_t len, unsigned long prot)`
+/// `int mprotect(unsigned long start, size_t len, unsigned long prot)`
 ///
 /// Number 226 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mprotect(start: usize, len: usize, prot: usize) -> Result<usize, Errno>;
+pub unsafe fn mprotect(start: usize, len: usize, prot: usize) -> Result<i32, Errno>;
 
-/// `long msync(unsigned long start, size_t len, int flags)`
+/// `int msync(unsigned long start, size_t len, int flags)`
 ///
 /// Number 227 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn msync(start: usize, len: usize, flags: i32) -> Result<usize, Errno>;
+pub fn msync(start: usize, len: usize, flags: i32) -> Result<i32, Errno>;
 
-/// `long mlock(unsigned long start, size_t len)`
+/// `int mlock(unsigned long start, size_t len)`
 ///
 /// Number 228 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn mlock(start: usize, len: usize) -> Result<usize, Errno>;
+pub fn mlock(start: usize, len: usize) -> Result<i32, Errno>;
 
-/// `long munlock(unsigned long start, size_t len)`
+/// `int munlock(unsigned long start, size_t len)`
 ///
 /// Number 229 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn munlock(start: usize, len: usize) -> Result<usize, Errno>;
+pub fn munlock(start: usize, len: usize) -> Result<i32, Errno>;
 
-/// `long mlockall(int flags)`
+/// `int mlockall(int flags)`
 ///
 /// Number 230 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn mlockall(flags: i32) -> Result<usize, Errno>;
+pub fn mlockall(flags: i32) -> Result<i32, Errno>;
 
-/// `long munlockall(void)`
+/// `int munlockall(void)`
 ///
 /// Number 231 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn munlockall() -> Result<usize, Errno>;
+pub fn munlockall() -> Result<i32, Errno>;
 
-/// `long mincore(unsigned long start, size_t len, unsigned char __user *vec)`
+/// `int mincore(unsigned long start, size_t len, unsigned char __user *vec)`
 ///
 /// Number 232 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mincore`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mincore(start: usize, len: usize, vec: *mut u8) -> Result<usize, Errno>;
+pub unsafe fn mincore(start: usize, len: usize, vec: *mut u8) -> Result<i32, Errno>;
 
-/// `long madvise(unsigned long start, size_t len, int behavior)`
+/// `int madvise(unsigned long start, size_t len, int behavior)`
 ///
 /// Number 233 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn madvise(start: usize, len: usize, behavior: i32) -> Result<usize, Errno>;
+pub unsafe fn madvise(start: usize, len: usize, behavior: i32) -> Result<i32, Errno>;
 
-/// `long remap_file_pages(unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff, unsigned long flags)`
+/// `int remap_file_pages(unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff, unsigned long flags)`
 ///
 /// Number 234 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn remap_file_pages(start: usize, size: usize, prot: usize, pgoff: usize, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn remap_file_pages(start: usize, size: usize, prot: usize, pgoff: usize, flags: usize) -> Result<i32, Errno>;
 
-/// `long mbind(unsigned long start, unsigned long len, unsigned long mode, const unsigned long __user *nmask, unsigned long maxnode, unsigned flags)`
+/// `int mbind(unsigned long start, unsigned long len, unsigned long mode, const unsigned long __user *nmask, unsigned long maxnode, unsigned flags)`
 ///
 /// Number 235 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mbind`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const usize, maxnode: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const usize, maxnode: usize, flags: u32) -> Result<i32, Errno>;
 
-/// `long get_mempolicy(int __user *policy, unsigned long __user *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)`
+/// `int get_mempolicy(int __user *policy, unsigned long __user *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)`
 ///
 /// Number 236 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_mempolicy`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut usize, maxnode: usize, addr: usize, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut usize, maxnode: usize, addr: usize, flags: usize) -> Result<i32, Errno>;
 
-/// `long set_mempolicy(int mode, const unsigned long __user *nmask, unsigned long maxnode)`
+/// `int set_mempolicy(int mode, const unsigned long __user *nmask, unsigned long maxnode)`
 ///
 /// Number 237 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 set_mempolicy`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize) -> Result<usize, Errno>;
+pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize) -> Result<i32, Errno>;
 
 /// `long migrate_pages(pid_t pid, unsigned long maxnode, const unsigned long __user *from, const unsigned long __user *to)`
 ///
@@ -1938,7 +1972,7 @@ pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize) -> R
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 migrate_pages`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const usize, to: *const usize) -> Result<usize, Errno>;
+pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const usize, to: *const usize) -> Result<isize, Errno>;
 
 /// `long move_pages(pid_t pid, unsigned long nr_pages, const void __user * __user *pages, const int __user *nodes, int __user *status, int flags)`
 ///
@@ -1947,145 +1981,145 @@ pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const usize, to: *c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 move_pages`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn move_pages(pid: i32, nr_pages: usize, pages: *const c_void, nodes: *const i32, status: *mut i32, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn move_pages(pid: i32, nr_pages: usize, pages: *const c_void, nodes: *const i32, status: *mut i32, flags: i32) -> Result<isize, Errno>;
 
-/// `long rt_tgsigqueueinfo(pid_t tgid, pid_t pid, int sig, siginfo_t __user *uinfo)`
+/// `int rt_tgsigqueueinfo(pid_t tgid, pid_t pid, int sig, siginfo_t __user *uinfo)`
 ///
 /// Number 240 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_tgsigqueueinfo`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut c_void) -> Result<i32, Errno>;
 
-/// `long perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
+/// `int perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
 ///
 /// Number 241 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 perf_event_open`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn perf_event_open(attr_uptr: *mut c_void, pid: i32, cpu: i32, group_fd: i32, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn perf_event_open(attr_uptr: *mut c_void, pid: i32, cpu: i32, group_fd: i32, flags: usize) -> Result<i32, Errno>;
 
-/// `long accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)`
+/// `int accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)`
 ///
 /// Number 242 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept4`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
 
-/// `long recvmmsg(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags, struct __kernel_timespec __user *timeout)`
+/// `int recvmmsg(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags, struct __kernel_timespec __user *timeout)`
 ///
 /// Number 243 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvmmsg`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn recvmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, timeout: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn recvmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, timeout: *mut c_void) -> Result<i32, Errno>;
 
-/// `long riscv_hwprobe(struct riscv_hwprobe __user *pairs, size_t pair_count, size_t cpusetsize, unsigned long __user *cpus, unsigned int flags)`
+/// `int riscv_hwprobe(struct riscv_hwprobe __user *pairs, size_t pair_count, size_t cpusetsize, unsigned long __user *cpus, unsigned int flags)`
 ///
 /// Number 258 on riscv64, through the vDSO's `__vdso_riscv_hwprobe` (`LINUX_4.15`), or `ecall` without it.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 riscv_hwprobe`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn riscv_hwprobe(pairs: *mut c_void, pair_count: usize, cpusetsize: usize, cpus: *mut usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn riscv_hwprobe(pairs: *mut c_void, pair_count: usize, cpusetsize: usize, cpus: *mut usize, flags: u32) -> Result<i32, Errno>;
 
-/// `long riscv_flush_icache(uintptr_t start, uintptr_t end, uintptr_t flags)`
+/// `int riscv_flush_icache(uintptr_t start, uintptr_t end, uintptr_t flags)`
 ///
 /// Number 259 on riscv64, through the vDSO's `__vdso_flush_icache` (`LINUX_4.15`), or `ecall` without it.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn riscv_flush_icache(start: usize, end: usize, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn riscv_flush_icache(start: usize, end: usize, flags: usize) -> Result<i32, Errno>;
 
-/// `long wait4(pid_t pid, int __user *stat_addr, int options, struct rusage __user *ru)`
+/// `pid_t wait4(pid_t pid, int __user *stat_addr, int options, struct rusage __user *ru)`
 ///
 /// Number 260 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 wait4`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut c_void) -> Result<i32, Errno>;
 
-/// `long prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 __user *new_rlim, struct rlimit64 __user *old_rlim)`
+/// `int prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 __user *new_rlim, struct rlimit64 __user *old_rlim)`
 ///
 /// Number 261 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 prlimit64`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn prlimit64(pid: i32, resource: u32, new_rlim: *const c_void, old_rlim: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn prlimit64(pid: i32, resource: u32, new_rlim: *const c_void, old_rlim: *mut c_void) -> Result<i32, Errno>;
 
-/// `long fanotify_init(unsigned int flags, unsigned int event_f_flags)`
+/// `int fanotify_init(unsigned int flags, unsigned int event_f_flags)`
 ///
 /// Number 262 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fanotify_init(flags: u32, event_f_flags: u32) -> Result<usize, Errno>;
+pub fn fanotify_init(flags: u32, event_f_flags: u32) -> Result<i32, Errno>;
 
-/// `long fanotify_mark(int fanotify_fd, unsigned int flags, u64 mask, int fd, const char __user *pathname)`
+/// `int fanotify_mark(int fanotify_fd, unsigned int flags, u64 mask, int fd, const char __user *pathname)`
 ///
 /// Number 263 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fanotify_mark`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask: u64, fd: i32, pathname: *const u8) -> Result<usize, Errno>;
+pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask: u64, fd: i32, pathname: *const u8) -> Result<i32, Errno>;
 
-/// `long name_to_handle_at(int dfd, const char __user *name, struct file_handle __user *handle, void __user *mnt_id, int flag)`
+/// `int name_to_handle_at(int dfd, const char __user *name, struct file_handle __user *handle, void __user *mnt_id, int flag)`
 ///
 /// Number 264 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 name_to_handle_at`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn name_to_handle_at(dfd: i32, name: *const u8, handle: *mut c_void, mnt_id: *mut c_void, flag: i32) -> Result<usize, Errno>;
+pub unsafe fn name_to_handle_at(dfd: i32, name: *const u8, handle: *mut c_void, mnt_id: *mut c_void, flag: i32) -> Result<i32, Errno>;
 
-/// `long open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)`
+/// `int open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)`
 ///
 /// Number 265 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_by_handle_at`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *mut c_void, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *mut c_void, flags: i32) -> Result<i32, Errno>;
 
-/// `long clock_adjtime(clockid_t which_clock, struct __kernel_timex __user *tx)`
+/// `int clock_adjtime(clockid_t which_clock, struct __kernel_timex __user *tx)`
 ///
 /// Number 266 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_adjtime`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn clock_adjtime(which_clock: i32, tx: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn clock_adjtime(which_clock: i32, tx: *mut c_void) -> Result<i32, Errno>;
 
-/// `long syncfs(int fd)`
+/// `int syncfs(int fd)`
 ///
 /// Number 267 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn syncfs(fd: i32) -> Result<usize, Errno>;
+pub fn syncfs(fd: i32) -> Result<i32, Errno>;
 
-/// `long setns(int fd, int nstype)`
+/// `int setns(int fd, int nstype)`
 ///
 /// Number 268 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn setns(fd: i32, nstype: i32) -> Result<usize, Errno>;
+pub fn setns(fd: i32, nstype: i32) -> Result<i32, Errno>;
 
-/// `long sendmmsg(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags)`
+/// `int sendmmsg(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags)`
 ///
 /// Number 269 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmmsg`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sendmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sendmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32) -> Result<i32, Errno>;
 
-/// `long process_vm_readv(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)`
+/// `ssize_t process_vm_readv(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)`
 ///
 /// Number 270 on riscv64, through `ecall`.
 ///
@@ -2094,7 +2128,7 @@ pub unsafe fn sendmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32) -> Resu
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn process_vm_readv(pid: i32, lvec: *const c_void, liovcnt: usize, rvec: *const c_void, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
 
-/// `long process_vm_writev(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)`
+/// `ssize_t process_vm_writev(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)`
 ///
 /// Number 271 on riscv64, through `ecall`.
 ///
@@ -2103,58 +2137,58 @@ pub unsafe fn process_vm_readv(pid: i32, lvec: *const c_void, liovcnt: usize, rv
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn process_vm_writev(pid: i32, lvec: *const c_void, liovcnt: usize, rvec: *const c_void, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
 
-/// `long kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)`
+/// `int kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)`
 ///
 /// Number 272 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn kcmp(pid1: i32, pid2: i32, type_: i32, idx1: usize, idx2: usize) -> Result<usize, Errno>;
+pub fn kcmp(pid1: i32, pid2: i32, type_: i32, idx1: usize, idx2: usize) -> Result<i32, Errno>;
 
-/// `long finit_module(int fd, const char __user *uargs, int flags)`
+/// `int finit_module(int fd, const char __user *uargs, int flags)`
 ///
 /// Number 273 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 finit_module`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn finit_module(fd: i32, uargs: *const u8, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn finit_module(fd: i32, uargs: *const u8, flags: i32) -> Result<i32, Errno>;
 
-/// `long sched_setattr(pid_t pid, struct sched_attr __user *attr, unsigned int flags)`
+/// `int sched_setattr(pid_t pid, struct sched_attr __user *attr, unsigned int flags)`
 ///
 /// Number 274 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_setattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sched_setattr(pid: i32, attr: *mut c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sched_setattr(pid: i32, attr: *mut c_void, flags: u32) -> Result<i32, Errno>;
 
-/// `long sched_getattr(pid_t pid, struct sched_attr __user *attr, unsigned int size, unsigned int flags)`
+/// `int sched_getattr(pid_t pid, struct sched_attr __user *attr, unsigned int size, unsigned int flags)`
 ///
 /// Number 275 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_getattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sched_getattr(pid: i32, attr: *mut c_void, size: u32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sched_getattr(pid: i32, attr: *mut c_void, size: u32, flags: u32) -> Result<i32, Errno>;
 
-/// `long renameat2(int olddfd, const char __user *oldname, int newdfd, const char __user *newname, unsigned int flags)`
+/// `int renameat2(int olddfd, const char __user *oldname, int newdfd, const char __user *newname, unsigned int flags)`
 ///
 /// Number 276 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 renameat2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn renameat2(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn renameat2(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: u32) -> Result<i32, Errno>;
 
-/// `long seccomp(unsigned int op, unsigned int flags, void __user *uargs)`
+/// `int seccomp(unsigned int op, unsigned int flags, void __user *uargs)`
 ///
 /// Number 277 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 seccomp`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn seccomp(op: u32, flags: u32, uargs: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn seccomp(op: u32, flags: u32, uargs: *mut c_void) -> Result<i32, Errno>;
 
-/// `long getrandom(char __user *buf, size_t count, unsigned int flags)`
+/// `ssize_t getrandom(char __user *buf, size_t count, unsigned int flags)`
 ///
 /// Number 278 on riscv64, through `ecall`.
 ///
@@ -2163,52 +2197,52 @@ pub unsafe fn seccomp(op: u32, flags: u32, uargs: *mut c_void) -> Result<usize, 
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn getrandom(buf: *mut u8, count: usize, flags: u32) -> Result<usize, Errno>;
 
-/// `long memfd_create(const char __user *uname_ptr, unsigned int flags)`
+/// `int memfd_create(const char __user *uname_ptr, unsigned int flags)`
 ///
 /// Number 279 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 memfd_create`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn memfd_create(uname_ptr: *const u8, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn memfd_create(uname_ptr: *const u8, flags: u32) -> Result<i32, Errno>;
 
-/// `long bpf(int cmd, union bpf_attr __user *attr, unsigned int size)`
+/// `int bpf(int cmd, union bpf_attr __user *attr, unsigned int size)`
 ///
 /// Number 280 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 bpf`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn bpf(cmd: i32, attr: *mut c_void, size: u32) -> Result<usize, Errno>;
+pub unsafe fn bpf(cmd: i32, attr: *mut c_void, size: u32) -> Result<i32, Errno>;
 
-/// `long execveat(int dfd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)`
+/// `int execveat(int dfd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)`
 ///
 /// Number 281 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 execveat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn execveat(dfd: i32, filename: *const u8, argv: *const c_void, envp: *const c_void, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn execveat(dfd: i32, filename: *const u8, argv: *const c_void, envp: *const c_void, flags: i32) -> Result<i32, Errno>;
 
-/// `long userfaultfd(int flags)`
+/// `int userfaultfd(int flags)`
 ///
 /// Number 282 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn userfaultfd(flags: i32) -> Result<usize, Errno>;
+pub fn userfaultfd(flags: i32) -> Result<i32, Errno>;
 
-/// `long membarrier(int cmd, unsigned int flags, int cpu_id)`
+/// `int membarrier(int cmd, unsigned int flags, int cpu_id)`
 ///
 /// Number 283 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn membarrier(cmd: i32, flags: u32, cpu_id: i32) -> Result<usize, Errno>;
+pub fn membarrier(cmd: i32, flags: u32, cpu_id: i32) -> Result<i32, Errno>;
 
-/// `long mlock2(unsigned long start, size_t len, int flags)`
+/// `int mlock2(unsigned long start, size_t len, int flags)`
 ///
 /// Number 284 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn mlock2(start: usize, len: usize, flags: i32) -> Result<usize, Errno>;
+pub fn mlock2(start: usize, len: usize, flags: i32) -> Result<i32, Errno>;
 
-/// `long copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)`
+/// `ssize_t copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)`
 ///
 /// Number 285 on riscv64, through `ecall`.
 ///
@@ -2217,7 +2251,7 @@ pub fn mlock2(start: usize, len: usize, flags: i32) -> Result<usize, Errno>;
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out: *mut i64, len: usize, flags: u32) -> Result<usize, Errno>;
 
-/// `long preadv2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
+/// `ssize_t preadv2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
 ///
 /// Number 286 on riscv64, through `ecall`.
 ///
@@ -2226,7 +2260,7 @@ pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn preadv2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
 
-/// `long pwritev2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
+/// `ssize_t pwritev2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
 ///
 /// Number 287 on riscv64, through `ecall`.
 ///
@@ -2235,36 +2269,36 @@ pub unsafe fn preadv2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, 
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn pwritev2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
 
-/// `long pkey_mprotect(unsigned long start, size_t len, unsigned long prot, int pkey)`
+/// `int pkey_mprotect(unsigned long start, size_t len, unsigned long prot, int pkey)`
 ///
 /// Number 288 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn pkey_mprotect(start: usize, len: usize, prot: usize, pkey: i32) -> Result<usize, Errno>;
+pub unsafe fn pkey_mprotect(start: usize, len: usize, prot: usize, pkey: i32) -> Result<i32, Errno>;
 
-/// `long pkey_alloc(unsigned long flags, unsigned long init_val)`
+/// `int pkey_alloc(unsigned long flags, unsigned long init_val)`
 ///
 /// Number 289 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn pkey_alloc(flags: usize, init_val: usize) -> Result<usize, Errno>;
+pub fn pkey_alloc(flags: usize, init_val: usize) -> Result<i32, Errno>;
 
-/// `long pkey_free(int pkey)`
+/// `int pkey_free(int pkey)`
 ///
 /// Number 290 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn pkey_free(pkey: i32) -> Result<usize, Errno>;
+pub fn pkey_free(pkey: i32) -> Result<i32, Errno>;
 
-/// `long statx(int dfd, const char __user *path, unsigned flags, unsigned mask, struct statx __user *buffer)`
+/// `int statx(int dfd, const char __user *path, unsigned flags, unsigned mask, struct statx __user *buffer)`
 ///
 /// Number 291 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statx`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn statx(dfd: i32, path: *const u8, flags: u32, mask: u32, buffer: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn statx(dfd: i32, path: *const u8, flags: u32, mask: u32, buffer: *mut c_void) -> Result<i32, Errno>;
 
 /// `long io_pgetevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout, const struct __aio_sigset __user *sig)`
 ///
@@ -2273,312 +2307,320 @@ pub unsafe fn statx(dfd: i32, path: *const u8, flags: u32, mask: u32, buffer: *m
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void, sig: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void, sig: *const c_void) -> Result<isize, Errno>;
 
-/// `long rseq(struct rseq __user *rseq, uint32_t rseq_len, int flags, uint32_t sig)`
+/// `int rseq(struct rseq __user *rseq, uint32_t rseq_len, int flags, uint32_t sig)`
 ///
 /// Number 293 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rseq`).
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rseq(rseq: *mut c_void, rseq_len: u32, flags: i32, sig: u32) -> Result<usize, Errno>;
+pub unsafe fn rseq(rseq: *mut c_void, rseq_len: u32, flags: i32, sig: u32) -> Result<i32, Errno>;
 
-/// `long kexec_file_load(int kernel_fd, int initrd_fd, unsigned long cmdline_len, const char __user *cmdline_ptr, unsigned long flags)`
+/// `int kexec_file_load(int kernel_fd, int initrd_fd, unsigned long cmdline_len, const char __user *cmdline_ptr, unsigned long flags)`
 ///
 /// Number 294 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 kexec_file_load`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn kexec_file_load(kernel_fd: i32, initrd_fd: i32, cmdline_len: usize, cmdline_ptr: *const u8, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn kexec_file_load(kernel_fd: i32, initrd_fd: i32, cmdline_len: usize, cmdline_ptr: *const u8, flags: usize) -> Result<i32, Errno>;
 
-/// `long pidfd_send_signal(int pidfd, int sig, siginfo_t __user *info, unsigned int flags)`
+/// `int pidfd_send_signal(int pidfd, int sig, siginfo_t __user *info, unsigned int flags)`
 ///
 /// Number 424 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pidfd_send_signal`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut c_void, flags: u32) -> Result<i32, Errno>;
 
-/// `long io_uring_setup(u32 entries, struct io_uring_params __user *p)`
+/// `int io_uring_setup(u32 entries, struct io_uring_params __user *p)`
 ///
 /// Number 425 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_setup`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_uring_setup(entries: u32, p: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn io_uring_setup(entries: u32, p: *mut c_void) -> Result<i32, Errno>;
 
-/// `long io_uring_enter(unsigned int fd, u32 to_submit, u32 min_complete, u32 flags, const void __user *argp, size_t argsz)`
+/// `int io_uring_enter(unsigned int fd, u32 to_submit, u32 min_complete, u32 flags, const void __user *argp, size_t argsz)`
 ///
 /// Number 426 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_enter`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_uring_enter(fd: u32, to_submit: u32, min_complete: u32, flags: u32, argp: *const c_void, argsz: usize) -> Result<usize, Errno>;
+pub unsafe fn io_uring_enter(fd: u32, to_submit: u32, min_complete: u32, flags: u32, argp: *const c_void, argsz: usize) -> Result<i32, Errno>;
 
-/// `long io_uring_register(unsigned int fd, unsigned int op, void __user *arg, unsigned int nr_args)`
+/// `int io_uring_register(unsigned int fd, unsigned int op, void __user *arg, unsigned int nr_args)`
 ///
 /// Number 427 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_register`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_uring_register(fd: u32, op: u32, arg: *mut c_void, nr_args: u32) -> Result<usize, Errno>;
+pub unsafe fn io_uring_register(fd: u32, op: u32, arg: *mut c_void, nr_args: u32) -> Result<i32, Errno>;
 
-/// `long open_tree(int dfd, const char __user *path, unsigned flags)`
+/// `int open_tree(int dfd, const char __user *path, unsigned flags)`
 ///
 /// Number 428 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn open_tree(dfd: i32, path: *const u8, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn open_tree(dfd: i32, path: *const u8, flags: u32) -> Result<i32, Errno>;
 
-/// `long move_mount(int from_dfd, const char __user *from_path, int to_dfd, const char __user *to_path, unsigned int ms_flags)`
+/// `int move_mount(int from_dfd, const char __user *from_path, int to_dfd, const char __user *to_path, unsigned int ms_flags)`
 ///
 /// Number 429 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 move_mount`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn move_mount(from_dfd: i32, from_path: *const u8, to_dfd: i32, to_path: *const u8, ms_flags: u32) -> Result<usize, Errno>;
+pub unsafe fn move_mount(from_dfd: i32, from_path: *const u8, to_dfd: i32, to_path: *const u8, ms_flags: u32) -> Result<i32, Errno>;
 
-/// `long fsopen(const char __user *fs_name, unsigned int flags)`
+/// `int fsopen(const char __user *fs_name, unsigned int flags)`
 ///
 /// Number 430 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsopen`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fsopen(fs_name: *const u8, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn fsopen(fs_name: *const u8, flags: u32) -> Result<i32, Errno>;
 
-/// `long fsconfig(int fs_fd, unsigned int cmd, const char __user *key, const void __user *value, int aux)`
+/// `int fsconfig(int fs_fd, unsigned int cmd, const char __user *key, const void __user *value, int aux)`
 ///
 /// Number 431 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsconfig`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fsconfig(fs_fd: i32, cmd: u32, key: *const u8, value: *const c_void, aux: i32) -> Result<usize, Errno>;
+pub unsafe fn fsconfig(fs_fd: i32, cmd: u32, key: *const u8, value: *const c_void, aux: i32) -> Result<i32, Errno>;
 
-/// `long fsmount(int fs_fd, unsigned int flags, unsigned int ms_flags)`
+/// `int fsmount(int fs_fd, unsigned int flags, unsigned int ms_flags)`
 ///
 /// Number 432 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn fsmount(fs_fd: i32, flags: u32, ms_flags: u32) -> Result<usize, Errno>;
+pub fn fsmount(fs_fd: i32, flags: u32, ms_flags: u32) -> Result<i32, Errno>;
 
-/// `long fspick(int dfd, const char __user *path, unsigned int flags)`
+/// `int fspick(int dfd, const char __user *path, unsigned int flags)`
 ///
 /// Number 433 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fspick`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fspick(dfd: i32, path: *const u8, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn fspick(dfd: i32, path: *const u8, flags: u32) -> Result<i32, Errno>;
 
-/// `long pidfd_open(pid_t pid, unsigned int flags)`
+/// `int pidfd_open(pid_t pid, unsigned int flags)`
 ///
 /// Number 434 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn pidfd_open(pid: i32, flags: u32) -> Result<usize, Errno>;
+pub fn pidfd_open(pid: i32, flags: u32) -> Result<i32, Errno>;
 
-/// `long clone3(struct clone_args __user *uargs, size_t size)`
+/// `pid_t clone3(struct clone_args __user *uargs, size_t size)`
 ///
 /// Number 435 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clone3`).
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can create a thread or process that shares this memory without Rust knowing: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "threads"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn clone3(uargs: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn clone3(uargs: *mut c_void, size: usize) -> Result<i32, Errno>;
 
-/// `long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)`
+/// `int close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)`
 ///
 /// Number 436 on riscv64, through `ecall`.
+///
+/// # Safety
+/// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn close_range(fd: u32, max_fd: u32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn close_range(fd: u32, max_fd: u32, flags: u32) -> Result<i32, Errno>;
 
-/// `long openat2(int dfd, const char __user *filename, struct open_how __user *how, size_t size)`
+/// `int openat2(int dfd, const char __user *filename, struct open_how __user *how, size_t size)`
 ///
 /// Number 437 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn openat2(dfd: i32, filename: *const u8, how: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn openat2(dfd: i32, filename: *const u8, how: *mut c_void, size: usize) -> Result<i32, Errno>;
 
-/// `long pidfd_getfd(int pidfd, int fd, unsigned int flags)`
+/// `int pidfd_getfd(int pidfd, int fd, unsigned int flags)`
 ///
 /// Number 438 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn pidfd_getfd(pidfd: i32, fd: i32, flags: u32) -> Result<usize, Errno>;
+pub fn pidfd_getfd(pidfd: i32, fd: i32, flags: u32) -> Result<i32, Errno>;
 
-/// `long faccessat2(int dfd, const char __user *filename, int mode, int flags)`
+/// `int faccessat2(int dfd, const char __user *filename, int mode, int flags)`
 ///
 /// Number 439 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 faccessat2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn faccessat2(dfd: i32, filename: *const u8, mode: i32, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn faccessat2(dfd: i32, filename: *const u8, mode: i32, flags: i32) -> Result<i32, Errno>;
 
-/// `long process_madvise(int pidfd, const struct iovec __user *vec, size_t vlen, int behavior, unsigned int flags)`
+/// `ssize_t process_madvise(int pidfd, const struct iovec __user *vec, size_t vlen, int behavior, unsigned int flags)`
 ///
 /// Number 440 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 process_madvise`).
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn process_madvise(pidfd: i32, vec: *const c_void, vlen: usize, behavior: i32, flags: u32) -> Result<usize, Errno>;
 
-/// `long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
+/// `int epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
 /// Number 441 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_pwait2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn epoll_pwait2(epfd: i32, events: *mut c_void, maxevents: i32, timeout: *const c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<usize, Errno>;
+pub unsafe fn epoll_pwait2(epfd: i32, events: *mut c_void, maxevents: i32, timeout: *const c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
-/// `long mount_setattr(int dfd, const char __user *path, unsigned int flags, struct mount_attr __user *uattr, size_t usize)`
+/// `int mount_setattr(int dfd, const char __user *path, unsigned int flags, struct mount_attr __user *uattr, size_t usize)`
 ///
 /// Number 442 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount_setattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<usize, Errno>;
+pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<i32, Errno>;
 
-/// `long quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
+/// `int quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
 ///
 /// Number 443 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 quotactl_fd`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn quotactl_fd(fd: u32, cmd: u32, id: u32, addr: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn quotactl_fd(fd: u32, cmd: u32, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
 
-/// `long landlock_create_ruleset(const struct landlock_ruleset_attr __user *attr, size_t size, __u32 flags)`
+/// `int landlock_create_ruleset(const struct landlock_ruleset_attr __user *attr, size_t size, __u32 flags)`
 ///
 /// Number 444 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 landlock_create_ruleset`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn landlock_create_ruleset(attr: *const c_void, size: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn landlock_create_ruleset(attr: *const c_void, size: usize, flags: u32) -> Result<i32, Errno>;
 
-/// `long landlock_add_rule(int ruleset_fd, enum landlock_rule_type rule_type, const void __user *rule_attr, __u32 flags)`
+/// `int landlock_add_rule(int ruleset_fd, enum landlock_rule_type rule_type, const void __user *rule_attr, __u32 flags)`
 ///
 /// Number 445 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 landlock_add_rule`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn landlock_add_rule(ruleset_fd: i32, rule_type: i32, rule_attr: *const c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn landlock_add_rule(ruleset_fd: i32, rule_type: i32, rule_attr: *const c_void, flags: u32) -> Result<i32, Errno>;
 
-/// `long landlock_restrict_self(int ruleset_fd, __u32 flags)`
+/// `int landlock_restrict_self(int ruleset_fd, __u32 flags)`
 ///
 /// Number 446 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn landlock_restrict_self(ruleset_fd: i32, flags: u32) -> Result<usize, Errno>;
+pub fn landlock_restrict_self(ruleset_fd: i32, flags: u32) -> Result<i32, Errno>;
 
-/// `long memfd_secret(unsigned int flags)`
+/// `int memfd_secret(unsigned int flags)`
 ///
 /// Number 447 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn memfd_secret(flags: u32) -> Result<usize, Errno>;
+pub fn memfd_secret(flags: u32) -> Result<i32, Errno>;
 
-/// `long process_mrelease(int pidfd, unsigned int flags)`
+/// `int process_mrelease(int pidfd, unsigned int flags)`
 ///
 /// Number 448 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<usize, Errno>;
+pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<i32, Errno>;
 
-/// `long futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)`
+/// `int futex_waitv(struct futex_waitv __user *waiters, unsigned int nr_futexes, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)`
 ///
 /// Number 449 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_waitv`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn futex_waitv(waiters: *mut c_void, nr_futexes: u32, flags: u32, timeout: *mut c_void, clockid: i32) -> Result<usize, Errno>;
+pub unsafe fn futex_waitv(waiters: *mut c_void, nr_futexes: u32, flags: u32, timeout: *mut c_void, clockid: i32) -> Result<i32, Errno>;
 
-/// `long set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
+/// `int set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
 ///
 /// Number 450 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags: usize) -> Result<usize, Errno>;
+pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags: usize) -> Result<i32, Errno>;
 
-/// `long cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)`
+/// `int cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)`
 ///
 /// Number 451 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 cachestat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn cachestat(fd: u32, cstat_range: *mut c_void, cstat: *mut c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn cachestat(fd: u32, cstat_range: *mut c_void, cstat: *mut c_void, flags: u32) -> Result<i32, Errno>;
 
-/// `long fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
+/// `int fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
 ///
 /// Number 452 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchmodat2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn fchmodat2(dfd: i32, filename: *const u8, mode: u16, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn fchmodat2(dfd: i32, filename: *const u8, mode: u16, flags: u32) -> Result<i32, Errno>;
 
-/// `long map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)`
+/// `void *map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)`
 ///
 /// Number 453 on riscv64, through `ecall`.
+///
+/// # Safety
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub fn map_shadow_stack(addr: usize, size: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn map_shadow_stack(addr: usize, size: usize, flags: u32) -> Result<usize, Errno>;
 
-/// `long futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)`
+/// `int futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)`
 ///
 /// Number 454 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wake`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -> Result<i32, Errno>;
 
-/// `long futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timespec, clockid_t clockid)`
+/// `int futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timespec, clockid_t clockid)`
 ///
 /// Number 455 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wait`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut c_void, clockid: i32) -> Result<usize, Errno>;
+pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut c_void, clockid: i32) -> Result<i32, Errno>;
 
-/// `long futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
+/// `int futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
 ///
 /// Number 456 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_requeue`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn futex_requeue(waiters: *mut c_void, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<usize, Errno>;
+pub unsafe fn futex_requeue(waiters: *mut c_void, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
 
-/// `long statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
+/// `int statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
 ///
 /// Number 457 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statmount`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn statmount(req: *const c_void, buf: *mut c_void, bufsize: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn statmount(req: *const c_void, buf: *mut c_void, bufsize: usize, flags: u32) -> Result<i32, Errno>;
 
-/// `long listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)`
+/// `ssize_t listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)`
 ///
 /// Number 458 on riscv64, through `ecall`.
 ///
@@ -2587,53 +2629,53 @@ pub unsafe fn statmount(req: *const c_void, buf: *mut c_void, bufsize: usize, fl
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn listmount(req: *const c_void, mnt_ids: *mut u64, nr_mnt_ids: usize, flags: u32) -> Result<usize, Errno>;
 
-/// `long lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)`
+/// `int lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)`
 ///
 /// Number 459 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_get_self_attr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn lsm_get_self_attr(attr: u32, ctx: *mut c_void, size: *mut u32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn lsm_get_self_attr(attr: u32, ctx: *mut c_void, size: *mut u32, flags: u32) -> Result<i32, Errno>;
 
-/// `long lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)`
+/// `int lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)`
 ///
 /// Number 460 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_set_self_attr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *mut c_void, size: u32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *mut c_void, size: u32, flags: u32) -> Result<i32, Errno>;
 
-/// `long lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)`
+/// `int lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)`
 ///
 /// Number 461 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_list_modules`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn lsm_list_modules(ids: *mut u64, size: *mut u32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn lsm_list_modules(ids: *mut u64, size: *mut u32, flags: u32) -> Result<i32, Errno>;
 
-/// `long mseal(unsigned long start, size_t len, unsigned long flags)`
+/// `int mseal(unsigned long start, size_t len, unsigned long flags)`
 ///
 /// Number 462 on riscv64, through `ecall`.
 ///
 /// # Safety
-/// This call can break memory safety with its integer arguments alone (it changes
-/// mappings, the stack, thread state or control flow): the caller answers for it.
+/// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
+/// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mseal(start: usize, len: usize, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn mseal(start: usize, len: usize, flags: usize) -> Result<i32, Errno>;
 
-/// `long setxattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name, const struct xattr_args __user *args, size_t size)`
+/// `int setxattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name, const struct xattr_args __user *args, size_t size)`
 ///
 /// Number 463 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setxattrat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *const c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *const c_void, size: usize) -> Result<i32, Errno>;
 
-/// `long getxattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name, struct xattr_args __user *args, size_t size)`
+/// `ssize_t getxattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name, struct xattr_args __user *args, size_t size)`
 ///
 /// Number 464 on riscv64, through `ecall`.
 ///
@@ -2642,7 +2684,7 @@ pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const 
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *mut c_void, size: usize) -> Result<usize, Errno>;
 
-/// `long listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
+/// `ssize_t listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
 ///
 /// Number 465 on riscv64, through `ecall`.
 ///
@@ -2651,43 +2693,43 @@ pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const 
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn listxattrat(dfd: i32, path: *const u8, at_flags: u32, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
-/// `long removexattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name)`
+/// `int removexattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name)`
 ///
 /// Number 466 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 removexattrat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn removexattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8) -> Result<usize, Errno>;
+pub unsafe fn removexattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8) -> Result<i32, Errno>;
 
-/// `long open_tree_attr(int dfd, const char __user *path, unsigned flags, struct mount_attr __user *uattr, size_t usize)`
+/// `int open_tree_attr(int dfd, const char __user *path, unsigned flags, struct mount_attr __user *uattr, size_t usize)`
 ///
 /// Number 467 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree_attr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<usize, Errno>;
+pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<i32, Errno>;
 
-/// `long file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
+/// `int file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
 /// Number 468 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_getattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn file_getattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<usize, Errno>;
+pub unsafe fn file_getattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
-/// `long file_setattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
+/// `int file_setattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
 /// Number 469 on riscv64, through `ecall`.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_setattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn file_setattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<usize, Errno>;
+pub unsafe fn file_setattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
-/// `long listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
+/// `ssize_t listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
 ///
 /// Number 470 on riscv64, through `ecall`.
 ///
@@ -2696,8 +2738,8 @@ pub unsafe fn file_setattr(dfd: i32, filename: *const u8, attr: *mut c_void, usi
 #[fast_syscall(abi = "riscv64")]
 pub unsafe fn listns(req: *const c_void, ns_ids: *mut u64, nr_ns_ids: usize, flags: u32) -> Result<usize, Errno>;
 
-/// `long rseq_slice_yield(void)`
+/// `int rseq_slice_yield(void)`
 ///
 /// Number 471 on riscv64, through `ecall`.
 #[fast_syscall(abi = "riscv64")]
-pub fn rseq_slice_yield() -> Result<usize, Errno>;
+pub fn rseq_slice_yield() -> Result<i32, Errno>;

@@ -1,6 +1,6 @@
 use syscall_rt::{fast_syscall, Errno};
 
 #[fast_syscall]
-unsafe fn close(fd: *const u8) -> Result<(), Errno>;
+unsafe fn fsync(fd: *const u8) -> Result<(), Errno>;
 
 fn main() {}

@@ -1,6 +1,6 @@
 use syscall_rt::{fast_syscall, Errno};
 
 #[fast_syscall]
-fn close(fd: u32, flags: u32) -> Result<(), Errno>;
+fn fsync(fd: u32, flags: u32) -> Result<(), Errno>;
 
 fn main() {}

@@ -15,12 +15,19 @@ fn pid_i32() -> i32;
 fn pid_u32() -> u32;
 #[fast_syscall(name = "getpid")]
 fn pid_result() -> Result<u32, Errno>;
-#[fast_syscall(name = "close")]
-fn close_raw(fd: i32) -> isize;
-#[fast_syscall(name = "close")]
-fn close_unit(fd: i32) -> Result<(), Errno>;
-#[fast_syscall(name = "close")]
-fn close_usize(fd: i32) -> Result<usize, Errno>;
+#[fast_syscall(name = "fsync")]
+fn fsync_raw(fd: i32) -> isize;
+#[fast_syscall(name = "fsync")]
+fn fsync_unit(fd: i32) -> Result<(), Errno>;
+#[fast_syscall(name = "fsync")]
+fn fsync_usize(fd: i32) -> Result<usize, Errno>;
+// Aliases and full paths of primitives, checked by width in the expansion.
+#[fast_syscall(name = "getpid")]
+fn pid_alias() -> Result<std::ffi::c_int, Errno>;
+#[fast_syscall(name = "getpid")]
+fn pid_path() -> ::core::primitive::i32;
+#[fast_syscall(name = "lseek")]
+fn lseek_i64(fd: u32, offset: i64, whence: u32) -> Result<i64, Errno>;
 #[fast_syscall]
 fn exit_group(code: i32) -> !;
 
@@ -33,8 +40,14 @@ fn main() {
     assert_eq!(pid_i32() as u32, pid);
     assert_eq!(pid_u32(), pid);
     assert_eq!(pid_result(), Ok(pid));
-    assert_eq!(close_raw(-1), -9); // the kernel's value as is: -EBADF
-    assert_eq!(close_unit(-1), Err(Errno::EBADF));
-    assert_eq!(close_usize(-1), Err(Errno::EBADF));
+    assert_eq!(pid_alias(), Ok(pid as i32));
+    assert_eq!(pid_path(), pid as i32);
+    assert_eq!(fsync_raw(-1), -9); // the kernel's value as is: -EBADF
+    assert_eq!(fsync_unit(-1), Err(Errno::EBADF));
+    assert_eq!(fsync_usize(-1), Err(Errno::EBADF));
+    // A 5 GiB offset comes back whole in a 64-bit result.
+    let f = std::fs::File::open("/proc/self/exe").unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&f) as u32;
+    assert_eq!(lseek_i64(fd, 5 << 30, 0), Ok(5 << 30));
     exit_group(0)
 }

@@ -1,6 +1,6 @@
 use syscall_rt::{fast_syscall, Errno};
 
 #[fast_syscall]
-fn close<T>(fd: u32) -> Result<(), Errno>;
+fn fsync<T>(fd: u32) -> Result<(), Errno>;
 
 fn main() {}
