@@ -37,7 +37,15 @@ pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
     let name = decl.syscall_name();
-    if tables.iter().all(|t| t.by_name(&name).is_none()) {
+    // `int80` from x86_64 numbers its calls by the i386 table, which `abi = "x86_64"` leaves out.
+    let i386 = matches!(decl.options.via, Some((Mechanism::Int80, _)))
+        .then(|| syscall_table::embedded("x86"))
+        .flatten();
+    if tables
+        .iter()
+        .chain(&i386)
+        .all(|t| t.by_name(&name).is_none())
+    {
         out.extend(unknown_everywhere(&decl, &name, &tables));
         out.extend(fallback(&decl, &quote! { all() }));
         return out;
@@ -399,4 +407,100 @@ fn body(decl: &Decl, plan: &Plan<'_>, krate: &TokenStream) -> TokenStream {
 
 fn ty_span(ty: &syn::Type) -> Span {
     syn::spanned::Spanned::span(ty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expands `decl` under `#[fast_syscall(args)]`; the output as text, tokens spaced.
+    fn expand(args: &str, decl: &str) -> String {
+        fast_syscall(args.parse().unwrap(), decl.parse().unwrap()).to_string()
+    }
+
+    /// The function items of the output whose `#[cfg]` mentions `cfg_fragment`.
+    fn branch(out: &str, cfg_fragment: &str) -> String {
+        let file: syn::File = syn::parse_str(out).expect("the expansion parses");
+        let mut found = Vec::new();
+        for item in file.items {
+            let text = quote! { #item }.to_string();
+            let cfg = text.split(']').next().unwrap_or_default().to_string();
+            if cfg.contains(cfg_fragment) {
+                found.push(text);
+            }
+        }
+        assert_eq!(found.len(), 1, "one branch for `{cfg_fragment}` in {out}");
+        found.pop().unwrap()
+    }
+
+    #[test]
+    fn x32_long_arguments_are_sign_extended_whatever_the_rust_type() {
+        // x32's `long length` is a 32-bit kind the 64-bit kernel reads whole: a u32 must reach it
+        // sign-extended (it used to be zero-extended by the Rust type).
+        let out = expand(
+            r#"abi = "x32""#,
+            "unsafe fn truncate(path: *const u8, length: u32) -> Result<(), Errno>;",
+        );
+        let x32 = branch(&out, r#"target_pointer_width = "32""#);
+        assert!(x32.contains("widen :: < 32 , true >"), "{x32}");
+    }
+
+    #[test]
+    fn riscv64_sign_extends_unsigned_32_bit_arguments_as_its_c_abi_does() {
+        let decl = "fn fsync(fd: u32) -> Result<(), Errno>;";
+        let riscv = branch(&expand(r#"abi = "riscv64""#, decl), "riscv64");
+        assert!(riscv.contains("widen :: < 32 , true >"), "{riscv}");
+        let arm64 = branch(&expand(r#"abi = "aarch64""#, decl), "aarch64");
+        assert!(arm64.contains("widen :: < 32 , false >"), "{arm64}");
+    }
+
+    #[test]
+    fn int80_from_x86_64_extends_the_32_bit_result_by_its_kind() {
+        let out = expand(
+            r#"name = "mmap2", via = "int80", abi = "x86_64""#,
+            "unsafe fn mmap2(a: u32, b: u32, c: u32, d: u32, e: u32, f: u32) -> Result<u64, Errno>;",
+        );
+        let b = branch(&out, "x86_64");
+        // Back to the i386 ABI's 32 bits, then zero-extended: `void *` is unsigned.
+        assert!(b.contains("as :: core :: primitive :: u32"), "{b}");
+        assert!(b.contains("result :: < _ , _ , 32 , false >"), "{b}");
+    }
+
+    #[test]
+    fn the_expansion_binds_no_local_and_names_every_primitive_by_absolute_path() {
+        let decl = "unsafe fn write(fd: ::core::primitive::u32, buf: *const ::core::primitive::u8, \
+                    count: ::core::primitive::usize) -> ::core::result::Result<::core::primitive::usize, E>;";
+        let vdso = "unsafe fn clock_gettime(c: ::core::primitive::i32, tp: *mut ::core::primitive::u8) \
+                    -> ::core::result::Result<(), E>;";
+        let int80 = "fn getpid() -> ::core::primitive::i32;";
+        for (args, decl) in [("", decl), ("", vdso), (r#"via = "int80""#, int80)] {
+            let out = expand(args, decl);
+            assert!(!out.contains("let "), "a local in {out}");
+            let tokens: Vec<&str> = out.split_whitespace().collect();
+            for (i, t) in tokens.iter().enumerate() {
+                let primitive = matches!(
+                    *t,
+                    "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize"
+                );
+                assert!(
+                    !primitive || (i >= 2 && tokens[i - 2] == "primitive"),
+                    "`{t}` named without its path at token {i} of {out}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_very_long_name_is_refused_quickly_and_shown_cut() {
+        let name = "x".repeat(10_000);
+        let start = std::time::Instant::now();
+        let out = expand(&format!(r#"name = "{name}""#), "fn f() -> i32;");
+        // The "did you mean" search used to take 20 s on such a name; it is skipped now.
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert!(
+            out.contains(&format!("no system call named `{}…`", "x".repeat(64))),
+            "{out}"
+        );
+        assert!(!out.contains(&"x".repeat(65)) || out.matches(&"x".repeat(65)).count() == 1);
+    }
 }

@@ -225,3 +225,70 @@ fn rendering_a_table_gives_back_the_same_text() {
         assert_eq!(&syscall_table::to_toml(&table, &header), text, "{file}");
     }
 }
+
+/// tables/README.md lists every call that needs `unsafe` without pointers, with its reason:
+/// the list and the tables must agree both ways.
+#[test]
+fn the_unsafe_list_of_the_readme_is_the_tables_list() {
+    use std::collections::BTreeSet;
+    let readme = include_str!("../../tables/README.md");
+    let list = readme
+        .split("<!-- needs_unsafe: begin -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- needs_unsafe: end -->").next())
+        .expect("tables/README.md has the needs_unsafe markers");
+    let documented: BTreeSet<(String, String)> = list
+        .lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('|').map(str::trim).collect();
+            let name = cols.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            Some((name.to_string(), cols.get(2)?.to_string()))
+        })
+        .collect();
+    let tables: BTreeSet<(String, String)> = embedded_tables()
+        .iter()
+        .flat_map(|t| t.syscalls.iter())
+        .filter_map(|s| Some((s.name.clone(), s.needs_unsafe?.as_str().to_string())))
+        .collect();
+    assert_eq!(documented, tables);
+}
+
+/// The calls the soundness review found safe although they break memory or I/O safety.
+#[test]
+fn calls_that_end_threads_or_close_descriptors_need_unsafe() {
+    use syscall_table::UnsafeReason::*;
+    for t in embedded_tables() {
+        let reason = |name: &str| t.by_name(name).and_then(|s| s.needs_unsafe);
+        assert_eq!(reason("exit"), Some(ThreadExit), "{}", t.abi.name);
+        assert_eq!(reason("close"), Some(Descriptors), "{}", t.abi.name);
+        assert_eq!(reason("dup3"), Some(Descriptors), "{}", t.abi.name);
+        assert_eq!(reason("close_range"), Some(Descriptors), "{}", t.abi.name);
+        assert_eq!(reason("ioctl"), Some(Addresses), "{}", t.abi.name);
+        assert_eq!(reason("exit_group"), None, "{}", t.abi.name);
+        if t.by_name("dup2").is_some() {
+            assert_eq!(reason("dup2"), Some(Descriptors), "{}", t.abi.name);
+        }
+    }
+}
+
+/// Return kinds: the width of the value in the result register, per ABI.
+#[test]
+fn return_kinds_have_the_width_of_the_c_return_type() {
+    let kind = |abi: &str, name: &str| {
+        let s = embedded(abi).unwrap().by_name(name).unwrap();
+        (s.ret.c_type.clone(), s.ret.kind)
+    };
+    let int = |bits, signed| ArgKind::Int { bits, signed };
+    assert_eq!(kind("x86_64", "lseek"), ("off_t".into(), int(64, true)));
+    assert_eq!(kind("x32", "lseek"), ("off_t".into(), int(64, true)));
+    assert_eq!(kind("x86", "lseek"), ("off_t".into(), int(32, true)));
+    assert_eq!(kind("x86_64", "read"), ("ssize_t".into(), int(64, true)));
+    assert_eq!(kind("x32", "read"), ("ssize_t".into(), int(32, true)));
+    assert_eq!(kind("x86_64", "mmap"), ("void *".into(), int(64, false)));
+    assert_eq!(kind("x86", "mmap2"), ("void *".into(), int(32, false)));
+    assert_eq!(kind("aarch64", "getpid"), ("pid_t".into(), int(32, true)));
+    assert_eq!(kind("x86", "getuid"), ("old_uid_t".into(), int(16, false)));
+    assert_eq!(kind("x86", "getuid32"), ("uid_t".into(), int(32, false)));
+    assert_eq!(kind("x32", "time"), ("time_t".into(), int(64, true)));
+    assert_eq!(kind("arm", "close"), ("int".into(), int(32, true)));
+}

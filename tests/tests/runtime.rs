@@ -660,3 +660,70 @@ fn exit_group_ends_the_process_with_its_status() {
         assert_eq!(out.status.code(), Some(code), "{how}:\n{stderr}");
     }
 }
+
+/// A result register narrower than the declared type is extended by the call's return kind:
+/// `mmap2` returns `void *`, so an address above 2 GiB stays itself in a `u64` (it used to come
+/// back sign-extended, e.g. `0xfffffffff7f9a000`). On x86_64 this is `int 0x80` into the i386
+/// ABI, whose mappings lie below 4 GiB; on the 32-bit ABIs the default entry. (x32 has 64-bit
+/// registers and no mmap2.)
+#[cfg(any(
+    all(target_pointer_width = "32", not(target_arch = "x86_64")),
+    all(target_arch = "x86_64", target_pointer_width = "64")
+))]
+#[test]
+fn a_32_bit_result_register_zero_extends_addresses_into_u64() {
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+    mod calls {
+        use syscall_rt::{Errno, fast_syscall};
+        #[fast_syscall(name = "mmap2", via = "int80")]
+        pub unsafe fn mmap2(a: u32, l: u32, p: u32, f: u32, fd: u32, o: u32) -> Result<u64, Errno>;
+        #[fast_syscall(name = "mmap2", via = "int80")]
+        pub unsafe fn mmap2_raw(a: u32, l: u32, p: u32, f: u32, fd: u32, o: u32) -> u64;
+        #[fast_syscall(name = "munmap", via = "int80")]
+        pub unsafe fn munmap(addr: u32, len: u32) -> Result<(), Errno>;
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    mod calls {
+        use syscall_rt::{Errno, fast_syscall};
+        #[fast_syscall]
+        pub unsafe fn mmap2(a: u32, l: u32, p: u32, f: u32, fd: u32, o: u32) -> Result<u64, Errno>;
+        #[fast_syscall(name = "mmap2")]
+        pub unsafe fn mmap2_raw(a: u32, l: u32, p: u32, f: u32, fd: u32, o: u32) -> u64;
+        #[fast_syscall]
+        pub unsafe fn munmap(addr: u32, len: u32) -> Result<(), Errno>;
+    }
+    {
+        let (rw, anon) = ((PROT_READ | PROT_WRITE) as u32, MAP_PRIVATE_ANON as u32);
+        let mut high_seen = false;
+        let mut maps = Vec::new();
+        // Ask until one lands above 2 GiB (the top-down layout puts the first ones there).
+        for _ in 0..64 {
+            // SAFETY: a fresh anonymous page; nothing else is mapped over.
+            let addr = unsafe { calls::mmap2(0, 4096, rw, anon, u32::MAX, 0) }.unwrap();
+            assert!(
+                addr <= u64::from(u32::MAX),
+                "{addr:#x} is not a 32-bit address"
+            );
+            maps.push(addr);
+            if addr >= 0x8000_0000 {
+                high_seen = true;
+                break;
+            }
+        }
+        assert!(high_seen, "no mapping above 2 GiB: {maps:x?}");
+        // The raw return of an error: -EINVAL, zero-extended from 32 bits like any `void *`.
+        // SAFETY: a zero length maps nothing.
+        let err = unsafe { calls::mmap2_raw(0, 0, rw, anon, u32::MAX, 0) };
+        assert_eq!(err, u64::from(-22i32 as u32));
+        for addr in maps {
+            #[cfg(target_pointer_width = "32")]
+            {
+                // The address is usable as is.
+                // SAFETY: the page was mapped writable above.
+                unsafe { (addr as usize as *mut u8).write(42) };
+            }
+            // SAFETY: the page was mapped above and nothing refers to it.
+            unsafe { calls::munmap(addr as u32, 4096) }.unwrap();
+        }
+    }
+}

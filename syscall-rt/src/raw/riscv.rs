@@ -1,8 +1,13 @@
 //! RISC-V kernel entry (riscv64 and riscv32): `ecall`.
 //!
 //! Number in `a7`; arguments in `a0`–`a5`; result in `a0`. The kernel preserves every other
-//! register; RISC-V has no flags register (`preserves_flags` holds trivially). On riscv32 a
-//! 64-bit argument takes two consecutive registers, low word first.
+//! integer and floating-point register, but **not the vector state**: a system call leaves
+//! `v0`–`v31`, `vl`, `vtype` and `vstart` unspecified (Documentation/arch/riscv/vector.rst,
+//! "Vector Register State Across System Calls"). So every stub declares `v0`–`v31` clobbered,
+//! and none claims `preserves_flags`, which on RISC-V promises that `vtype`, `vl` and the other
+//! vector status registers survive (rustix made the same fix). Code that keeps no vector values
+//! live pays nothing for the clobbers. On riscv32 a 64-bit argument takes two consecutive
+//! registers, low word first.
 
 /// An argument register.
 pub type Reg = usize;
@@ -16,13 +21,21 @@ pub type SReg = isize;
 #[inline(always)]
 pub unsafe fn ecall0(nr: Reg) -> Reg {
     let ret;
-    // SAFETY: the caller vouches for the call; the kernel preserves every register but the result's.
+    // SAFETY: the caller vouches for the call; the kernel preserves every register but the
+    // result's and the vector state, declared clobbered (see module doc).
     unsafe {
         core::arch::asm!(
             "ecall",
             in("a7") nr,
             lateout("a0") ret,
-            options(nostack, preserves_flags)
+            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _, out("v17") _,
+            out("v18") _, out("v19") _, out("v20") _, out("v21") _, out("v22") _, out("v23") _,
+            out("v24") _, out("v25") _, out("v26") _, out("v27") _, out("v28") _, out("v29") _,
+            out("v30") _, out("v31") _,
+            // Not `preserves_flags`: the vector status registers do not survive the call.
+            options(nostack)
         );
     }
     ret
@@ -35,13 +48,21 @@ pub unsafe fn ecall0(nr: Reg) -> Reg {
 #[inline(always)]
 pub unsafe fn ecall1(nr: Reg, a0: Reg) -> Reg {
     let ret;
-    // SAFETY: the caller vouches for the call; the kernel preserves every register but the result's.
+    // SAFETY: the caller vouches for the call; the kernel preserves every register but the
+    // result's and the vector state, declared clobbered (see module doc).
     unsafe {
         core::arch::asm!(
             "ecall",
             in("a7") nr,
             inlateout("a0") a0 => ret,
-            options(nostack, preserves_flags)
+            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _, out("v17") _,
+            out("v18") _, out("v19") _, out("v20") _, out("v21") _, out("v22") _, out("v23") _,
+            out("v24") _, out("v25") _, out("v26") _, out("v27") _, out("v28") _, out("v29") _,
+            out("v30") _, out("v31") _,
+            // Not `preserves_flags`: the vector status registers do not survive the call.
+            options(nostack)
         );
     }
     ret
@@ -54,13 +75,21 @@ pub unsafe fn ecall1(nr: Reg, a0: Reg) -> Reg {
 #[inline(always)]
 pub unsafe fn ecall2(nr: Reg, a0: Reg, a1: Reg) -> Reg {
     let ret;
-    // SAFETY: the caller vouches for the call; the kernel preserves every register but the result's.
+    // SAFETY: the caller vouches for the call; the kernel preserves every register but the
+    // result's and the vector state, declared clobbered (see module doc).
     unsafe {
         core::arch::asm!(
             "ecall",
             in("a7") nr,
             inlateout("a0") a0 => ret, in("a1") a1,
-            options(nostack, preserves_flags)
+            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _, out("v17") _,
+            out("v18") _, out("v19") _, out("v20") _, out("v21") _, out("v22") _, out("v23") _,
+            out("v24") _, out("v25") _, out("v26") _, out("v27") _, out("v28") _, out("v29") _,
+            out("v30") _, out("v31") _,
+            // Not `preserves_flags`: the vector status registers do not survive the call.
+            options(nostack)
         );
     }
     ret
@@ -73,13 +102,21 @@ pub unsafe fn ecall2(nr: Reg, a0: Reg, a1: Reg) -> Reg {
 #[inline(always)]
 pub unsafe fn ecall3(nr: Reg, a0: Reg, a1: Reg, a2: Reg) -> Reg {
     let ret;
-    // SAFETY: the caller vouches for the call; the kernel preserves every register but the result's.
+    // SAFETY: the caller vouches for the call; the kernel preserves every register but the
+    // result's and the vector state, declared clobbered (see module doc).
     unsafe {
         core::arch::asm!(
             "ecall",
             in("a7") nr,
             inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2,
-            options(nostack, preserves_flags)
+            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _, out("v17") _,
+            out("v18") _, out("v19") _, out("v20") _, out("v21") _, out("v22") _, out("v23") _,
+            out("v24") _, out("v25") _, out("v26") _, out("v27") _, out("v28") _, out("v29") _,
+            out("v30") _, out("v31") _,
+            // Not `preserves_flags`: the vector status registers do not survive the call.
+            options(nostack)
         );
     }
     ret
@@ -92,13 +129,21 @@ pub unsafe fn ecall3(nr: Reg, a0: Reg, a1: Reg, a2: Reg) -> Reg {
 #[inline(always)]
 pub unsafe fn ecall4(nr: Reg, a0: Reg, a1: Reg, a2: Reg, a3: Reg) -> Reg {
     let ret;
-    // SAFETY: the caller vouches for the call; the kernel preserves every register but the result's.
+    // SAFETY: the caller vouches for the call; the kernel preserves every register but the
+    // result's and the vector state, declared clobbered (see module doc).
     unsafe {
         core::arch::asm!(
             "ecall",
             in("a7") nr,
             inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") a3,
-            options(nostack, preserves_flags)
+            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _, out("v17") _,
+            out("v18") _, out("v19") _, out("v20") _, out("v21") _, out("v22") _, out("v23") _,
+            out("v24") _, out("v25") _, out("v26") _, out("v27") _, out("v28") _, out("v29") _,
+            out("v30") _, out("v31") _,
+            // Not `preserves_flags`: the vector status registers do not survive the call.
+            options(nostack)
         );
     }
     ret
@@ -111,13 +156,21 @@ pub unsafe fn ecall4(nr: Reg, a0: Reg, a1: Reg, a2: Reg, a3: Reg) -> Reg {
 #[inline(always)]
 pub unsafe fn ecall5(nr: Reg, a0: Reg, a1: Reg, a2: Reg, a3: Reg, a4: Reg) -> Reg {
     let ret;
-    // SAFETY: the caller vouches for the call; the kernel preserves every register but the result's.
+    // SAFETY: the caller vouches for the call; the kernel preserves every register but the
+    // result's and the vector state, declared clobbered (see module doc).
     unsafe {
         core::arch::asm!(
             "ecall",
             in("a7") nr,
             inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") a3, in("a4") a4,
-            options(nostack, preserves_flags)
+            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _, out("v17") _,
+            out("v18") _, out("v19") _, out("v20") _, out("v21") _, out("v22") _, out("v23") _,
+            out("v24") _, out("v25") _, out("v26") _, out("v27") _, out("v28") _, out("v29") _,
+            out("v30") _, out("v31") _,
+            // Not `preserves_flags`: the vector status registers do not survive the call.
+            options(nostack)
         );
     }
     ret
@@ -130,13 +183,21 @@ pub unsafe fn ecall5(nr: Reg, a0: Reg, a1: Reg, a2: Reg, a3: Reg, a4: Reg) -> Re
 #[inline(always)]
 pub unsafe fn ecall6(nr: Reg, a0: Reg, a1: Reg, a2: Reg, a3: Reg, a4: Reg, a5: Reg) -> Reg {
     let ret;
-    // SAFETY: the caller vouches for the call; the kernel preserves every register but the result's.
+    // SAFETY: the caller vouches for the call; the kernel preserves every register but the
+    // result's and the vector state, declared clobbered (see module doc).
     unsafe {
         core::arch::asm!(
             "ecall",
             in("a7") nr,
             inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2, in("a3") a3, in("a4") a4, in("a5") a5,
-            options(nostack, preserves_flags)
+            out("v0") _, out("v1") _, out("v2") _, out("v3") _, out("v4") _, out("v5") _,
+            out("v6") _, out("v7") _, out("v8") _, out("v9") _, out("v10") _, out("v11") _,
+            out("v12") _, out("v13") _, out("v14") _, out("v15") _, out("v16") _, out("v17") _,
+            out("v18") _, out("v19") _, out("v20") _, out("v21") _, out("v22") _, out("v23") _,
+            out("v24") _, out("v25") _, out("v26") _, out("v27") _, out("v28") _, out("v29") _,
+            out("v30") _, out("v31") _,
+            // Not `preserves_flags`: the vector status registers do not survive the call.
+            options(nostack)
         );
     }
     ret

@@ -320,30 +320,30 @@ pub unsafe fn int80_5(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32) -> R
     from_i386(ret)
 }
 
-/// `int 0x80` (i386 ABI) with 6 arguments (the 6th in `ebp`, swapped like `rbx`: with frame
-/// pointers on, `rbp` cannot be an operand either).
+/// `int 0x80` (i386 ABI) with 6 arguments (the 6th in `ebp`, swapped in and out like `rbx`:
+/// with frame pointers on, `rbp` cannot be an operand either).
 ///
 /// # Safety
 /// As [`int80_0`].
 #[inline(always)]
 pub unsafe fn int80_6(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32, a5: u32) -> Reg {
     let ret: u32;
-    // SAFETY: as in `int80_1`; rbp is saved in r11, which is clobbered anyway, and restored
-    // before the asm ends, so the frame pointer is intact whenever Rust code can see it.
+    // SAFETY: as in `int80_1`. The caller's rbp is parked in a5's register across the gate, never
+    // in r8-r11, which kernels before 4.17 zero on this path: r8-r11 are early clobbers here
+    // (`out`), so neither input lands in them. The second xchg restores rbp before the asm ends,
+    // so the frame pointer is intact whenever Rust code can see it.
     unsafe {
         core::arch::asm!(
             "xchg {a0:r}, rbx",
-            "mov r11, rbp",
-            "mov ebp, {a5:e}",
+            "xchg {a5:r}, rbp",
             "int 0x80",
-            "mov rbp, r11",
+            "xchg {a5:r}, rbp",
             "xchg {a0:r}, rbx",
             a0 = inout(reg) u64::from(a0) => _,
-            a5 = in(reg) a5,
+            a5 = inout(reg) u64::from(a5) => _,
             inlateout("eax") nr => ret,
             in("ecx") a1, in("edx") a2, in("esi") a3, in("edi") a4,
-            // r11 holds rbp inside the asm: an early clobber, so no input is placed in it.
-            lateout("r8") _, lateout("r9") _, lateout("r10") _, out("r11") _,
+            out("r8") _, out("r9") _, out("r10") _, out("r11") _,
             options(nostack, preserves_flags)
         );
     }

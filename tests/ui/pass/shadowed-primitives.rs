@@ -53,7 +53,25 @@ mod hostile {
     ) -> ::core::result::Result<::core::primitive::u64, syscall_rt::Errno>;
 }
 
+/// Declarations that spell their types plainly, in a module whose names the expansion must not
+/// pick up: `u64` and `i64` (the expansion's own register casts) and locals.
+mod plain {
+    use syscall_rt::{Errno, fast_syscall};
+
+    type u64 = u32;
+    type i64 = u8;
+    struct raw;
+    struct f;
+
+    #[fast_syscall]
+    pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errno>;
+
+    #[fast_syscall]
+    pub fn getppid() -> i32;
+}
+
 fn main() {
+    assert_eq!(plain::getppid() as u32, std::os::unix::process::parent_id());
     assert_eq!(hostile::getpid() as u32, std::process::id());
     assert_eq!(hostile::getpid_int80() as u32, std::process::id());
     // A heap buffer: its address is above 4 GiB, so a 32-bit cut would fail with EFAULT.
@@ -67,10 +85,15 @@ fn main() {
     };
     // SAFETY: `msg` is readable for its length.
     assert_eq!(unsafe { hostile::write(w as u32, msg.as_ptr(), msg.len()) }, Ok(msg.len()));
-    let mut back = vec![0u8; msg.len()];
+    // SAFETY: as above.
+    assert_eq!(unsafe { plain::write(w as u32, msg.as_ptr(), msg.len()) }, Ok(msg.len()));
+    let mut back = vec![0u8; 2 * msg.len()];
     // SAFETY: `back` is writable for its length.
-    assert_eq!(unsafe { libc::read(r, back.as_mut_ptr().cast(), back.len()) }, msg.len() as isize);
-    assert_eq!(back, msg);
+    assert_eq!(
+        unsafe { libc::read(r, back.as_mut_ptr().cast(), back.len()) },
+        back.len() as isize
+    );
+    assert_eq!(back, [msg.clone(), msg].concat());
     let mut ts = [0i64; 2];
     // SAFETY: `ts` is a writable 64-bit timespec.
     assert_eq!(unsafe { hostile::clock_gettime(1, &mut ts) }, Ok(()));
