@@ -9,6 +9,8 @@
 
 mod ast;
 mod expand;
+#[cfg(test)]
+mod fuzz;
 mod user_table;
 mod valid;
 

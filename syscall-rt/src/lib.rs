@@ -29,14 +29,29 @@
 //! - the argument count, and each argument's type: integers of the kernel's width (signedness
 //!   may differ; a 16-bit `umode_t` also takes a 32-bit integer; `isize`/`usize` have the
 //!   target's pointer width), raw pointers where the kernel takes pointers, `*mut` where it
-//!   writes. Type aliases such as `c_int` are checked by the `IntArg<BITS>` trait;
-//! - `unsafe fn` when the call takes pointers or can break memory safety otherwise (`munmap`,
-//!   `mprotect`, `brk`, `clone`, `rt_sigreturn`, `arch_prctl`, …: `needs_unsafe` in the tables);
-//! - the return shape: `isize`, `usize`, `i64`, `u64`, `i32`, `u32` (the kernel's value as is),
-//!   `Result<T, Errno>` with one of those or `()` (errors are -4095..=-1), and `!` for `exit` and
-//!   `exit_group`, which must use it;
+//!   writes. Aliases (`c_int`, `RawFd`), `::core::primitive::u32` and `macro_rules!` `$t:ty`
+//!   fragments are accepted; every integer goes through a width-checking trait, so an alias or a
+//!   shadowed primitive name of the wrong width is refused. A parameter under `#[cfg(…)]`
+//!   exists where its predicate holds;
+//! - `unsafe fn` when the call takes pointers or can break memory or I/O safety otherwise
+//!   (`exit`, `close`, `dup2`, `munmap`, `mprotect`, `brk`, `clone`, `ioctl`, `prctl`, …: the
+//!   table's `needs_unsafe` gives the reason, shown in the error);
+//! - the return shape: an integer at least as wide as the call's result (`isize`, `usize`,
+//!   `i64`, `u64`, `i32`, `u32`, … or an alias; `lseek` returns a 64-bit `off_t` on x86_64, so
+//!   `i32` is refused), the kernel's value as is; `Result<T, Errno>` with such an integer or
+//!   `()` (errors are -4095..=-1); and `!` for `exit` and `exit_group`, which must use it;
 //! - `via` is available on the target: `int80` from x86_64 uses the **i386** numbers and
 //!   truncates registers to 32 bits, so pointers and wider integers are refused there.
+//!
+//! Arguments reach the kernel extended by the table's kind, not by the Rust type's sign (x32's
+//! 32-bit `long` is sign-extended even from a `u32`; riscv64 sign-extends every 32-bit value, as
+//! its C ABI requires for the vDSO). A result register narrower than the declared type (i386,
+//! Arm, riscv32, `int80` from x86_64) is extended by the call's return kind: addresses and
+//! unsigned ids zero-extend, signed values sign-extend.
+//!
+//! The expansion binds no local variable and names everything by absolute path
+//! (`::core::primitive::u64`, the runtime crate under the name your `Cargo.toml` gives it), so
+//! nothing in your scope can change what reaches the kernel.
 //!
 //! The default mechanism is the vDSO where the table lists a vDSO function for the call
 //! (falling back to the kernel entry when the image or symbol is missing), else the ABI's fast
