@@ -694,23 +694,27 @@ fn a_32_bit_result_register_zero_extends_addresses_into_u64() {
     }
     {
         let (rw, anon) = ((PROT_READ | PROT_WRITE) as u32, MAP_PRIVATE_ANON as u32);
-        let mut high_seen = false;
+        // A page above 2 GiB: asked for at fixed addresses there (MAP_FIXED_NOREPLACE, then as a
+        // hint), since where mappings land by default differs (qemu-user places 32-bit guests
+        // low).
+        const MAP_FIXED_NOREPLACE: u32 = 0x10_0000;
         let mut maps = Vec::new();
-        // Ask until one lands above 2 GiB (the top-down layout puts the first ones there).
-        for _ in 0..64 {
-            // SAFETY: a fresh anonymous page; nothing else is mapped over.
-            let addr = unsafe { calls::mmap2(0, 4096, rw, anon, u32::MAX, 0) }.unwrap();
-            assert!(
-                addr <= u64::from(u32::MAX),
-                "{addr:#x} is not a 32-bit address"
-            );
-            maps.push(addr);
-            if addr >= 0x8000_0000 {
-                high_seen = true;
-                break;
+        for hint in [0xb000_0000u32, 0xa000_0000, 0x9000_0000, 0xc000_0000] {
+            for flags in [anon | MAP_FIXED_NOREPLACE, anon] {
+                // SAFETY: an anonymous page where nothing is mapped (NOREPLACE), or anywhere.
+                if let Ok(addr) = unsafe { calls::mmap2(hint, 4096, rw, flags, u32::MAX, 0) } {
+                    assert!(
+                        addr <= u64::from(u32::MAX),
+                        "{addr:#x} is not a 32-bit address"
+                    );
+                    maps.push(addr);
+                }
             }
         }
-        assert!(high_seen, "no mapping above 2 GiB: {maps:x?}");
+        assert!(
+            maps.iter().any(|&a| a >= 0x8000_0000),
+            "no mapping above 2 GiB: {maps:x?}"
+        );
         // The raw return of an error: -EINVAL, zero-extended from 32 bits like any `void *`.
         // SAFETY: a zero length maps nothing.
         let err = unsafe { calls::mmap2_raw(0, 0, rw, anon, u32::MAX, 0) };
