@@ -77,6 +77,7 @@ mod errno;
 pub use errno::Errno;
 
 pub mod auxv;
+pub mod uapi;
 pub mod vdso;
 
 /// Raw entry primitives of the target's architecture (one file each), used by the expansion.

@@ -16,8 +16,8 @@ mod write;
 use std::sync::OnceLock;
 
 pub use model::{
-    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, Ret, Syscall, Table, UnsafeReason,
-    VdsoSymbol,
+    Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, PointeeKind, Ret, Syscall, Table,
+    UnsafeReason, VdsoSymbol,
 };
 pub use parse::{
     ARCHES, ArchRules, KNOWN_TARGET_ARCHES, MAX_NAME_LEN, TableError, TableErrors, VDSO_DROP_INS,

@@ -339,6 +339,38 @@ pub struct Arg {
     /// Argument registers (0-based) that carry it: one, or two (low word, high word) for a
     /// 64-bit value on an ABI with 32-bit registers.
     pub regs: Vec<u8>,
+    /// For a pointer, what it points to, when the kernel has a type for it: a path under
+    /// `syscall_rt::uapi` (`stat`, `net::sockaddr`, `__kernel_loff_t`), a primitive integer
+    /// (`i32`, `u64`), or `c_char` for a NUL-terminated string. `None`: untyped memory
+    /// (`void *`, byte buffers), any pointee accepted.
+    pub pointee: Option<String>,
+    /// The kernel needs the pointee's natural alignment (a futex word), not only its size.
+    pub aligned: bool,
+}
+
+/// What a pointer argument's `pointee` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PointeeKind<'a> {
+    /// A primitive integer (`i8` … `u64`, `isize`, `usize`).
+    Primitive(&'a str),
+    /// `c_char`: a NUL-terminated string (`CStr::as_ptr()` fits).
+    CChar,
+    /// A type of `syscall_rt::uapi`, by its path under it.
+    Uapi(&'a str),
+}
+
+impl Arg {
+    /// What [`Arg::pointee`] names, if anything.
+    pub fn pointee_kind(&self) -> Option<PointeeKind<'_>> {
+        let p = self.pointee.as_deref()?;
+        Some(match p {
+            "c_char" => PointeeKind::CChar,
+            "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "i64" | "u64" | "isize" | "usize" => {
+                PointeeKind::Primitive(p)
+            }
+            _ => PointeeKind::Uapi(p),
+        })
+    }
 }
 
 /// A vDSO function that serves a system call in user space.

@@ -112,6 +112,8 @@ struct RawArg {
     c_type: Spanned<String>,
     kind: Spanned<String>,
     regs: Spanned<Vec<Spanned<i64>>>,
+    pointee: Option<Spanned<String>>,
+    aligned: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -922,11 +924,41 @@ fn validate_arg(
             );
         }
     }
+    let pointee = raw.pointee.as_ref().map(|p| p.get_ref().clone());
+    if let Some(p) = &raw.pointee {
+        if !kind.is_pointer() {
+            cx.error(
+                p.span(),
+                format!("argument `{name}` of `{syscall}` has a pointee but is not a pointer"),
+                None,
+            );
+        } else if !p.get_ref().split("::").all(is_identifier) {
+            cx.error(
+                p.span(),
+                format!("pointee `{}` is not a Rust path", p.get_ref()),
+                Some("name a type of syscall_rt::uapi (`stat`, `net::sockaddr`), a primitive integer or `c_char`".into()),
+            );
+        }
+    }
+    let aligned = raw.aligned.as_ref().is_some_and(|a| *a.get_ref());
+    if let Some(a) = raw
+        .aligned
+        .as_ref()
+        .filter(|_| aligned && pointee.is_none())
+    {
+        cx.error(
+            a.span(),
+            format!("argument `{name}` of `{syscall}` is `aligned` without a pointee to align to"),
+            None,
+        );
+    }
     (cx.errors.len() == errors_before).then(|| Arg {
         name,
         c_type: raw.c_type.get_ref().clone(),
         kind,
         regs,
+        pointee,
+        aligned,
     })
 }
 

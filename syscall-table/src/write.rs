@@ -95,9 +95,16 @@ fn write_syscall(out: &mut String, s: &Syscall, number: &dyn Fn(u32) -> String) 
         let _ = writeln!(out, "args = [");
         for arg in &s.args {
             let regs: Vec<String> = arg.regs.iter().map(u8::to_string).collect();
+            let mut extra = String::new();
+            if let Some(p) = &arg.pointee {
+                let _ = write!(extra, ", pointee = {}", quote(p));
+            }
+            if arg.aligned {
+                extra.push_str(", aligned = true");
+            }
             let _ = writeln!(
                 out,
-                "  {{ name = {}, type = {}, kind = {}, regs = [{}] }},",
+                "  {{ name = {}, type = {}, kind = {}, regs = [{}]{extra} }},",
                 quote(&arg.name),
                 quote(&arg.c_type),
                 quote(arg.kind.as_str()),

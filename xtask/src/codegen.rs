@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use syscall_table::{Arg, ArgKind, Mechanism, Syscall, Table};
+use syscall_table::{Arg, ArgKind, Mechanism, PointeeKind, Syscall, Table};
 
 /// The ABIs, in the order of `tables/`.
 pub const ABIS: &[&str] = &[
@@ -111,10 +111,46 @@ pub fn ident(name: &str) -> String {
     }
 }
 
+/// Parameters that are file descriptors, by name: `i32` (`RawFd`) in the generated API whatever
+/// the kernel's spelling (`unsigned int fd`, `int dfd`); the macro accepts either signedness.
+const DESCRIPTORS: &[&str] = &[
+    "fd",
+    "dfd",
+    "fildes",
+    "oldfd",
+    "newfd",
+    "epfd",
+    "fd_in",
+    "fd_out",
+    "in_fd",
+    "out_fd",
+    "fdin",
+    "fdout",
+    "olddfd",
+    "newdfd",
+    "ufd",
+    "pidfd",
+    "mount_fd",
+    "from_dfd",
+    "to_dfd",
+    "dirfd",
+    "ruleset_fd",
+    "fs_fd",
+    "kernel_fd",
+    "initrd_fd",
+    "group_fd",
+    "dst_fd",
+    "src_fd",
+    "fd1",
+    "fd2",
+];
+
 /// The Rust type of an argument: the kernel's width, `isize`/`usize` for C `long`-sized types,
-/// typed pointers for simple pointees and `c_void` otherwise.
+/// `i32` for descriptors, and for pointers the table's `pointee` (a `uapi` type, an integer,
+/// `c_char` for strings) or `c_void` when the kernel's pointee is untyped.
 pub fn rust_type(arg: &Arg, pointer_width: u32) -> String {
     match arg.kind {
+        ArgKind::Int { bits: 32, .. } if DESCRIPTORS.contains(&arg.name.as_str()) => "i32".into(),
         ArgKind::Int { bits, signed } => {
             let long_family = matches!(
                 arg.c_type.as_str(),
@@ -137,23 +173,21 @@ pub fn rust_type(arg: &Arg, pointer_width: u32) -> String {
             } else {
                 "mut"
             };
-            let pointee = arg
-                .c_type
-                .trim_start_matches("const ")
-                .replace("__user", "")
-                .replace(' ', "");
-            let base = pointee.strip_suffix('*').unwrap_or("");
-            let t = match base {
-                "char" | "unsignedchar" => "u8",
-                "int" | "pid_t" => "i32",
-                "unsignedint" | "unsigned" | "u32" | "__u32" | "uid_t" | "gid_t" => "u32",
-                "long" => "isize",
-                "unsignedlong" | "size_t" => "usize",
-                "loff_t" | "s64" => "i64",
-                "u64" | "__u64" => "u64",
-                _ => "c_void",
+            let pointee = match arg.pointee_kind() {
+                Some(PointeeKind::Primitive(p)) => p.to_string(),
+                Some(PointeeKind::CChar) => "c_char".to_string(),
+                Some(PointeeKind::Uapi(path)) => format!("uapi::{path}"),
+                None if arg
+                    .c_type
+                    .replace("__user", "")
+                    .replace(' ', "")
+                    .ends_with("char*") =>
+                {
+                    "u8".to_string() // a byte buffer
+                }
+                None => "c_void".to_string(),
             };
-            format!("*{mutability} {t}")
+            format!("*{mutability} {pointee}")
         }
     }
 }
@@ -201,7 +235,11 @@ fn functions(t: &Table) -> String {
         abi.name
     );
     let _ = writeln!(out, "#![allow(clippy::too_many_arguments)]\n");
-    let _ = writeln!(out, "#[allow(unused_imports)]\nuse core::ffi::c_void;\n");
+    let _ = writeln!(
+        out,
+        "#[allow(unused_imports)]\nuse core::ffi::{{c_char, c_void}};\n"
+    );
+    let _ = writeln!(out, "#[allow(unused_imports)]\nuse crate::uapi;");
     let _ = writeln!(out, "use crate::{{Errno, fast_syscall}};");
     for s in t.syscalls.iter().filter(|s| s.entry.is_some()) {
         let mechanism = match &s.vdso {

@@ -377,7 +377,7 @@ fn build(
             Some(entry) => {
                 let proto = prototype(spec, entry, overrides, signatures, &config)
                     .map_err(|e| format!("{location}: `{}`: {e}", row.name))?;
-                let mut args = assign_registers(spec, &proto)
+                let mut args = assign_registers(spec, &row.name, &proto)
                     .map_err(|e| format!("{location}: `{}`: {e}", row.name))?;
                 mark_readonly(entry, &mut args, overrides)
                     .map_err(|e| format!("{location}: `{}`: {e}", row.name))?;
@@ -653,9 +653,162 @@ fn ret_kind_of(spec: &AbiSpec, c_type: &str) -> Result<ArgKind, String> {
     Ok(ArgKind::Int { bits, signed })
 }
 
+/// Kernel struct and typedef names → the type of `syscall_rt::uapi` (linux-raw-sys) with the
+/// same layout on every ABI that has the call. Kernel-internal names map to their UAPI twins:
+/// `old_timespec32` (`{ s32, s32 }`) is `__kernel_old_timespec` on the 32-bit ABIs, where
+/// `long` is 32 bits, and has no twin on the 64-bit ones. Types linux-raw-sys does not have
+/// (`tms`, `sched_attr`, `rseq`, `perf_event_attr`, `sembuf`, `iocb`, …) stay untyped.
+const UAPI_TYPES: &[(&str, &str)] = &[
+    ("struct stat", "stat"),
+    ("struct stat64", "stat64"),
+    ("struct statx", "statx"),
+    ("struct statfs", "statfs"),
+    ("struct statfs64", "statfs64"),
+    ("struct __kernel_timespec", "__kernel_timespec"),
+    ("struct __kernel_itimerspec", "__kernel_itimerspec"),
+    ("struct __kernel_old_timeval", "__kernel_old_timeval"),
+    ("struct __kernel_old_itimerval", "__kernel_old_itimerval"),
+    ("struct timezone", "timezone"),
+    ("struct rusage", "rusage"),
+    ("struct rlimit", "rlimit"),
+    ("struct rlimit64", "rlimit64"),
+    ("struct pollfd", "pollfd"),
+    ("fd_set", "__kernel_fd_set"),
+    ("struct epoll_event", "epoll_event"),
+    ("sigset_t", "kernel_sigset_t"),
+    ("siginfo_t", "siginfo_t"),
+    ("struct siginfo", "siginfo_t"),
+    ("struct sigaction", "kernel_sigaction"),
+    ("struct sigaltstack", "stack_t"),
+    ("struct sigevent", "sigevent"),
+    ("struct iovec", "iovec"),
+    ("struct linux_dirent64", "linux_dirent64"),
+    ("struct open_how", "open_how"),
+    ("struct clone_args", "clone_args"),
+    ("struct mount_attr", "mount_attr"),
+    ("struct futex_waitv", "futex_waitv"),
+    ("struct robust_list_head", "robust_list_head"),
+    ("struct cachestat", "cachestat"),
+    ("struct cachestat_range", "cachestat_range"),
+    ("struct xattr_args", "xattr_args"),
+    ("struct mnt_id_req", "mnt_id_req"),
+    ("struct statmount", "statmount"),
+    ("struct file_attr", "file_attr"),
+    ("struct user_desc", "user_desc"),
+    ("cap_user_header_t", "__user_cap_header_struct"),
+    ("cap_user_data_t", "__user_cap_data_struct"),
+    ("struct sockaddr", "net::sockaddr"),
+    ("struct user_msghdr", "net::msghdr"),
+    ("struct mmsghdr", "net::mmsghdr"),
+    ("struct new_utsname", "system::new_utsname"),
+    ("struct sysinfo", "system::sysinfo"),
+    ("struct io_uring_params", "io_uring::io_uring_params"),
+    (
+        "struct landlock_ruleset_attr",
+        "landlock::landlock_ruleset_attr",
+    ),
+    // Integers behind pointers, by their kernel typedefs (uapi has each ABI's width).
+    ("int", "i32"),
+    ("unsigned int", "u32"),
+    ("unsigned", "u32"),
+    ("u32", "u32"),
+    ("__u32", "u32"),
+    ("uint32_t", "u32"),
+    ("u64", "u64"),
+    ("__u64", "u64"),
+    ("loff_t", "__kernel_loff_t"),
+    ("off_t", "__kernel_off_t"),
+    ("long", "__kernel_long_t"),
+    ("unsigned long", "__kernel_ulong_t"),
+    ("size_t", "__kernel_size_t"),
+    ("aio_context_t", "__kernel_ulong_t"),
+    ("old_sigset_t", "__kernel_ulong_t"),
+    ("uid_t", "__kernel_uid32_t"),
+    ("gid_t", "__kernel_gid32_t"),
+    ("old_uid_t", "__kernel_old_uid_t"),
+    ("old_gid_t", "__kernel_old_gid_t"),
+    ("timer_t", "__kernel_timer_t"),
+    ("__kernel_old_time_t", "__kernel_old_time_t"),
+];
+
+/// The 32-bit time types of the old system calls: the same layout as their UAPI twins where
+/// `long` has 32 bits (i386, Arm, riscv32).
+const TIME32_TYPES: &[(&str, &str)] = &[
+    ("struct old_timespec32", "__kernel_old_timespec"),
+    ("struct old_itimerspec32", "itimerspec"),
+    ("struct old_timeval32", "__kernel_old_timeval"),
+    ("struct old_itimerval32", "__kernel_old_itimerval"),
+];
+
+/// `const char __user *` parameters that are NUL-terminated strings (paths, names), by name:
+/// their pointee is `c_char`, so `CStr::as_ptr()` fits. Other `char` pointers are byte buffers.
+const STRING_PARAMS: &[&str] = &[
+    "filename",
+    "path",
+    "pathname",
+    "oldname",
+    "newname",
+    "specialfile",
+    "special",
+    "_type",
+    "_description",
+    "_callout_info",
+    "uname_ptr",
+    "to_path",
+    "from_path",
+    "put_old",
+    "new_root",
+    "old",
+    "new",
+    "name_user",
+    "library",
+    "key",
+    "fs_name",
+    "cmdline_ptr",
+    "uargs",
+    "dev_name",
+    "dir_name",
+    "type",
+    "name",
+];
+
+/// Calls whose `char *name` is bytes with a length, not a string.
+const BYTE_NAMES: &[&str] = &["sethostname", "setdomainname", "gethostname"];
+
+/// The `pointee` of a pointer argument (see `syscall_table::Arg::pointee`), and whether the
+/// kernel needs its alignment. Untyped (`void *`, byte buffers, pointers to pointers, kernel
+/// types without a UAPI twin): `None`.
+fn pointee_of(spec: &AbiSpec, call: &str, name: &str, c_type: &str) -> (Option<String>, bool) {
+    let t = c_type.replace("__user", "");
+    let t = t.trim();
+    let Some(base) = t.strip_suffix('*') else {
+        return (None, false); // pointer typedefs (cap_user_header_t, __sighandler_t)
+    };
+    let base = base.trim().trim_start_matches("const ").trim();
+    if base.contains('*') {
+        return (None, false); // char **argv and the like
+    }
+    if base == "char" {
+        let string = STRING_PARAMS.contains(&name) && !BYTE_NAMES.contains(&call);
+        return (string.then(|| "c_char".to_string()), false);
+    }
+    let typed = UAPI_TYPES
+        .iter()
+        .chain(TIME32_TYPES.iter().filter(|_| spec.long_bits == 32))
+        .find(|(c, _)| *c == base)
+        .map(|(_, rust)| rust.to_string());
+    // A futex word must be naturally aligned (the kernel returns EINVAL otherwise).
+    let aligned = typed.is_some() && call.starts_with("futex") && name.starts_with("uaddr");
+    (typed, aligned)
+}
+
 /// Places each argument in registers by the ABI's rule: one register each, a 64-bit value on a
 /// 32-bit ABI in a (low, high) pair, on Arm EABI starting at an even register.
-fn assign_registers(spec: &AbiSpec, proto: &[(String, String)]) -> Result<Vec<Arg>, String> {
+fn assign_registers(
+    spec: &AbiSpec,
+    call: &str,
+    proto: &[(String, String)],
+) -> Result<Vec<Arg>, String> {
     let mut next = 0u8;
     let mut args = Vec::new();
     for (name, c_type) in proto {
@@ -670,11 +823,18 @@ fn assign_registers(spec: &AbiSpec, proto: &[(String, String)]) -> Result<Vec<Ar
             next += 1;
             vec![next - 1]
         };
+        let (pointee, aligned) = if kind.is_pointer() {
+            pointee_of(spec, call, name, c_type)
+        } else {
+            (None, false)
+        };
         args.push(Arg {
             name: name.clone(),
             c_type: c_type.clone(),
             kind,
             regs,
+            pointee,
+            aligned,
         });
     }
     if usize::from(next) > MAX_ARG_REGS {
@@ -833,10 +993,10 @@ mod tests {
         let arm = ABIS.iter().find(|a| a.name == "arm").unwrap();
         let proto =
             split_args("unsigned int fd, char __user *buf, size_t count, loff_t pos").unwrap();
-        let args = assign_registers(arm, &proto).unwrap();
+        let args = assign_registers(arm, "pread64", &proto).unwrap();
         assert_eq!(args[3].regs, vec![4, 5]);
         let x86 = ABIS.iter().find(|a| a.name == "x86").unwrap();
-        let args = assign_registers(x86, &proto).unwrap();
+        let args = assign_registers(x86, "pread64", &proto).unwrap();
         assert_eq!(args[3].regs, vec![3, 4]);
     }
 }

@@ -11,8 +11,10 @@
 #![allow(clippy::too_many_arguments)]
 
 #[allow(unused_imports)]
-use core::ffi::c_void;
+use core::ffi::{c_char, c_void};
 
+#[allow(unused_imports)]
+use crate::uapi;
 use crate::{Errno, fast_syscall};
 
 /// `int io_setup(unsigned nr_reqs, aio_context_t __user *ctx)`
@@ -22,7 +24,7 @@ use crate::{Errno, fast_syscall};
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_setup`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_setup(nr_reqs: u32, ctx: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn io_setup(nr_reqs: u32, ctx: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int io_destroy(aio_context_t ctx)`
 ///
@@ -59,7 +61,7 @@ pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_getevents`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void) -> Result<isize, Errno>;
+pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_timespec) -> Result<isize, Errno>;
 
 /// `int setxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -68,7 +70,7 @@ pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setxattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn setxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn setxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `int lsetxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -77,7 +79,7 @@ pub unsafe fn setxattr(path: *const u8, name: *const u8, value: *const c_void, s
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsetxattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn lsetxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn lsetxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `int fsetxattr(int fd, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -86,7 +88,7 @@ pub unsafe fn lsetxattr(path: *const u8, name: *const u8, value: *const c_void, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsetxattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fsetxattr(fd: i32, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn fsetxattr(fd: i32, name: *const c_char, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `ssize_t getxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
 ///
@@ -95,7 +97,7 @@ pub unsafe fn fsetxattr(fd: i32, name: *const u8, value: *const c_void, size: us
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getxattr(path: *const u8, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn getxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t lgetxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
 ///
@@ -104,7 +106,7 @@ pub unsafe fn getxattr(path: *const u8, name: *const u8, value: *mut c_void, siz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lgetxattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn lgetxattr(path: *const u8, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn lgetxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t fgetxattr(int fd, const char __user *name, void __user *value, size_t size)`
 ///
@@ -113,7 +115,7 @@ pub unsafe fn lgetxattr(path: *const u8, name: *const u8, value: *mut c_void, si
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fgetxattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fgetxattr(fd: i32, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn fgetxattr(fd: i32, name: *const c_char, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t listxattr(const char __user *path, char __user *list, size_t size)`
 ///
@@ -122,7 +124,7 @@ pub unsafe fn fgetxattr(fd: i32, name: *const u8, value: *mut c_void, size: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listxattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn listxattr(path: *const u8, list: *mut u8, size: usize) -> Result<usize, Errno>;
+pub unsafe fn listxattr(path: *const c_char, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t llistxattr(const char __user *path, char __user *list, size_t size)`
 ///
@@ -131,7 +133,7 @@ pub unsafe fn listxattr(path: *const u8, list: *mut u8, size: usize) -> Result<u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 llistxattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn llistxattr(path: *const u8, list: *mut u8, size: usize) -> Result<usize, Errno>;
+pub unsafe fn llistxattr(path: *const c_char, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t flistxattr(int fd, char __user *list, size_t size)`
 ///
@@ -149,7 +151,7 @@ pub unsafe fn flistxattr(fd: i32, list: *mut u8, size: usize) -> Result<usize, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 removexattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn removexattr(path: *const u8, name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn removexattr(path: *const c_char, name: *const c_char) -> Result<i32, Errno>;
 
 /// `int lremovexattr(const char __user *path, const char __user *name)`
 ///
@@ -158,7 +160,7 @@ pub unsafe fn removexattr(path: *const u8, name: *const u8) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lremovexattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn lremovexattr(path: *const u8, name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn lremovexattr(path: *const c_char, name: *const c_char) -> Result<i32, Errno>;
 
 /// `int fremovexattr(int fd, const char __user *name)`
 ///
@@ -167,7 +169,7 @@ pub unsafe fn lremovexattr(path: *const u8, name: *const u8) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fremovexattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fremovexattr(fd: i32, name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn fremovexattr(fd: i32, name: *const c_char) -> Result<i32, Errno>;
 
 /// `ssize_t getcwd(char __user *buf, unsigned long size)`
 ///
@@ -203,7 +205,7 @@ pub fn epoll_create1(flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_ctl`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut uapi::epoll_event) -> Result<i32, Errno>;
 
 /// `int epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -212,13 +214,13 @@ pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut c_void) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_pwait`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn epoll_pwait(epfd: i32, events: *mut c_void, maxevents: i32, timeout: i32, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn epoll_pwait(epfd: i32, events: *mut uapi::epoll_event, maxevents: i32, timeout: i32, sigmask: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int dup(unsigned int fildes)`
 ///
 /// Number 23 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn dup(fildes: u32) -> Result<i32, Errno>;
+pub fn dup(fildes: i32) -> Result<i32, Errno>;
 
 /// `int dup3(unsigned int oldfd, unsigned int newfd, int flags)`
 ///
@@ -228,7 +230,7 @@ pub fn dup(fildes: u32) -> Result<i32, Errno>;
 /// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn dup3(oldfd: i32, newfd: i32, flags: i32) -> Result<i32, Errno>;
 
 /// `int fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)`
 ///
@@ -238,7 +240,7 @@ pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
 /// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
+pub unsafe fn fcntl(fd: i32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 
 /// `int inotify_init1(int flags)`
 ///
@@ -253,7 +255,7 @@ pub fn inotify_init1(flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 inotify_add_watch`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn inotify_add_watch(fd: i32, path: *const u8, mask: u32) -> Result<i32, Errno>;
+pub unsafe fn inotify_add_watch(fd: i32, path: *const c_char, mask: u32) -> Result<i32, Errno>;
 
 /// `int inotify_rm_watch(int fd, __s32 wd)`
 ///
@@ -269,7 +271,7 @@ pub fn inotify_rm_watch(fd: i32, wd: i32) -> Result<i32, Errno>;
 /// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn ioctl(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
+pub unsafe fn ioctl(fd: i32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 
 /// `int ioprio_set(int which, int who, int ioprio)`
 ///
@@ -287,7 +289,7 @@ pub fn ioprio_get(which: i32, who: i32) -> Result<i32, Errno>;
 ///
 /// Number 32 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn flock(fd: u32, cmd: u32) -> Result<i32, Errno>;
+pub fn flock(fd: i32, cmd: u32) -> Result<i32, Errno>;
 
 /// `int mknodat(int dfd, const char __user *filename, umode_t mode, unsigned dev)`
 ///
@@ -296,7 +298,7 @@ pub fn flock(fd: u32, cmd: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mknodat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mknodat(dfd: i32, filename: *const u8, mode: u16, dev: u32) -> Result<i32, Errno>;
+pub unsafe fn mknodat(dfd: i32, filename: *const c_char, mode: u16, dev: u32) -> Result<i32, Errno>;
 
 /// `int mkdirat(int dfd, const char __user *pathname, umode_t mode)`
 ///
@@ -305,7 +307,7 @@ pub unsafe fn mknodat(dfd: i32, filename: *const u8, mode: u16, dev: u32) -> Res
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mkdirat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mkdirat(dfd: i32, pathname: *const u8, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn mkdirat(dfd: i32, pathname: *const c_char, mode: u16) -> Result<i32, Errno>;
 
 /// `int unlinkat(int dfd, const char __user *pathname, int flag)`
 ///
@@ -314,7 +316,7 @@ pub unsafe fn mkdirat(dfd: i32, pathname: *const u8, mode: u16) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 unlinkat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn unlinkat(dfd: i32, pathname: *const u8, flag: i32) -> Result<i32, Errno>;
+pub unsafe fn unlinkat(dfd: i32, pathname: *const c_char, flag: i32) -> Result<i32, Errno>;
 
 /// `int symlinkat(const char __user *oldname, int newdfd, const char __user *newname)`
 ///
@@ -323,7 +325,7 @@ pub unsafe fn unlinkat(dfd: i32, pathname: *const u8, flag: i32) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 symlinkat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn symlinkat(oldname: *const u8, newdfd: i32, newname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn symlinkat(oldname: *const c_char, newdfd: i32, newname: *const c_char) -> Result<i32, Errno>;
 
 /// `int linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname, int flags)`
 ///
@@ -332,7 +334,7 @@ pub unsafe fn symlinkat(oldname: *const u8, newdfd: i32, newname: *const u8) -> 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 linkat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn linkat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn linkat(olddfd: i32, oldname: *const c_char, newdfd: i32, newname: *const c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)`
 ///
@@ -341,7 +343,7 @@ pub unsafe fn linkat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *con
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 renameat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn renameat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn renameat(olddfd: i32, oldname: *const c_char, newdfd: i32, newname: *const c_char) -> Result<i32, Errno>;
 
 /// `int umount2(char __user *name, int flags)`
 ///
@@ -350,7 +352,7 @@ pub unsafe fn renameat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn umount2(name: *mut u8, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn umount2(name: *mut c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int mount(char __user *dev_name, char __user *dir_name, char __user *type, unsigned long flags, void __user *data)`
 ///
@@ -359,7 +361,7 @@ pub unsafe fn umount2(name: *mut u8, flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mount(dev_name: *mut u8, dir_name: *mut u8, type_: *mut u8, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mount(dev_name: *mut c_char, dir_name: *mut c_char, type_: *mut c_char, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
 
 /// `int pivot_root(const char __user *new_root, const char __user *put_old)`
 ///
@@ -368,7 +370,7 @@ pub unsafe fn mount(dev_name: *mut u8, dir_name: *mut u8, type_: *mut u8, flags:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pivot_root`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pivot_root(new_root: *const u8, put_old: *const u8) -> Result<i32, Errno>;
+pub unsafe fn pivot_root(new_root: *const c_char, put_old: *const c_char) -> Result<i32, Errno>;
 
 /// `int nfsservctl(void)`
 ///
@@ -383,7 +385,7 @@ pub fn nfsservctl() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statfs`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn statfs(path: *const u8, buf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn statfs(path: *const c_char, buf: *mut uapi::statfs) -> Result<i32, Errno>;
 
 /// `int fstatfs(unsigned int fd, struct statfs __user *buf)`
 ///
@@ -392,7 +394,7 @@ pub unsafe fn statfs(path: *const u8, buf: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstatfs`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fstatfs(fd: u32, buf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn fstatfs(fd: i32, buf: *mut uapi::statfs) -> Result<i32, Errno>;
 
 /// `int truncate(const char __user *path, long length)`
 ///
@@ -401,13 +403,13 @@ pub unsafe fn fstatfs(fd: u32, buf: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 truncate`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn truncate(path: *const u8, length: isize) -> Result<i32, Errno>;
+pub unsafe fn truncate(path: *const c_char, length: isize) -> Result<i32, Errno>;
 
 /// `int ftruncate(unsigned int fd, off_t length)`
 ///
 /// Number 46 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn ftruncate(fd: u32, length: isize) -> Result<i32, Errno>;
+pub fn ftruncate(fd: i32, length: isize) -> Result<i32, Errno>;
 
 /// `int fallocate(int fd, int mode, loff_t offset, loff_t len)`
 ///
@@ -422,7 +424,7 @@ pub fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 faccessat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn faccessat(dfd: i32, filename: *const u8, mode: i32) -> Result<i32, Errno>;
+pub unsafe fn faccessat(dfd: i32, filename: *const c_char, mode: i32) -> Result<i32, Errno>;
 
 /// `int chdir(const char __user *filename)`
 ///
@@ -431,13 +433,13 @@ pub unsafe fn faccessat(dfd: i32, filename: *const u8, mode: i32) -> Result<i32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chdir`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn chdir(filename: *const u8) -> Result<i32, Errno>;
+pub unsafe fn chdir(filename: *const c_char) -> Result<i32, Errno>;
 
 /// `int fchdir(unsigned int fd)`
 ///
 /// Number 50 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn fchdir(fd: u32) -> Result<i32, Errno>;
+pub fn fchdir(fd: i32) -> Result<i32, Errno>;
 
 /// `int chroot(const char __user *filename)`
 ///
@@ -446,13 +448,13 @@ pub fn fchdir(fd: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chroot`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn chroot(filename: *const u8) -> Result<i32, Errno>;
+pub unsafe fn chroot(filename: *const c_char) -> Result<i32, Errno>;
 
 /// `int fchmod(unsigned int fd, umode_t mode)`
 ///
 /// Number 52 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn fchmod(fd: u32, mode: u16) -> Result<i32, Errno>;
+pub fn fchmod(fd: i32, mode: u16) -> Result<i32, Errno>;
 
 /// `int fchmodat(int dfd, const char __user *filename, umode_t mode)`
 ///
@@ -461,7 +463,7 @@ pub fn fchmod(fd: u32, mode: u16) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchmodat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fchmodat(dfd: i32, filename: *const u8, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn fchmodat(dfd: i32, filename: *const c_char, mode: u16) -> Result<i32, Errno>;
 
 /// `int fchownat(int dfd, const char __user *filename, uid_t user, gid_t group, int flag)`
 ///
@@ -470,13 +472,13 @@ pub unsafe fn fchmodat(dfd: i32, filename: *const u8, mode: u16) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchownat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fchownat(dfd: i32, filename: *const u8, user: u32, group: u32, flag: i32) -> Result<i32, Errno>;
+pub unsafe fn fchownat(dfd: i32, filename: *const c_char, user: u32, group: u32, flag: i32) -> Result<i32, Errno>;
 
 /// `int fchown(unsigned int fd, uid_t user, gid_t group)`
 ///
 /// Number 55 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn fchown(fd: u32, user: u32, group: u32) -> Result<i32, Errno>;
+pub fn fchown(fd: i32, user: u32, group: u32) -> Result<i32, Errno>;
 
 /// `int openat(int dfd, const char __user *filename, int flags, umode_t mode)`
 ///
@@ -485,7 +487,7 @@ pub fn fchown(fd: u32, user: u32, group: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn openat(dfd: i32, filename: *const u8, flags: i32, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn openat(dfd: i32, filename: *const c_char, flags: i32, mode: u16) -> Result<i32, Errno>;
 
 /// `int close(unsigned int fd)`
 ///
@@ -495,7 +497,7 @@ pub unsafe fn openat(dfd: i32, filename: *const u8, flags: i32, mode: u16) -> Re
 /// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn close(fd: u32) -> Result<i32, Errno>;
+pub unsafe fn close(fd: i32) -> Result<i32, Errno>;
 
 /// `int vhangup(void)`
 ///
@@ -519,7 +521,7 @@ pub unsafe fn pipe2(fildes: *mut i32, flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 quotactl`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn quotactl(cmd: u32, special: *const u8, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn quotactl(cmd: u32, special: *const c_char, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
 
 /// `ssize_t getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count)`
 ///
@@ -528,13 +530,13 @@ pub unsafe fn quotactl(cmd: u32, special: *const u8, id: u32, addr: *mut c_void)
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getdents64`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getdents64(fd: u32, dirent: *mut c_void, count: u32) -> Result<usize, Errno>;
+pub unsafe fn getdents64(fd: i32, dirent: *mut uapi::linux_dirent64, count: u32) -> Result<usize, Errno>;
 
 /// `off_t lseek(unsigned int fd, off_t offset, unsigned int whence)`
 ///
 /// Number 62 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn lseek(fd: u32, offset: isize, whence: u32) -> Result<usize, Errno>;
+pub fn lseek(fd: i32, offset: isize, whence: u32) -> Result<usize, Errno>;
 
 /// `ssize_t read(unsigned int fd, char __user *buf, size_t count)`
 ///
@@ -543,7 +545,7 @@ pub fn lseek(fd: u32, offset: isize, whence: u32) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 read`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn read(fd: u32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
+pub unsafe fn read(fd: i32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
 
 /// `ssize_t write(unsigned int fd, const char __user *buf, size_t count)`
 ///
@@ -552,7 +554,7 @@ pub unsafe fn read(fd: u32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 write`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errno>;
+pub unsafe fn write(fd: i32, buf: *const u8, count: usize) -> Result<usize, Errno>;
 
 /// `ssize_t readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)`
 ///
@@ -561,7 +563,7 @@ pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 readv`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn readv(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize, Errno>;
+pub unsafe fn readv(fd: usize, vec: *const uapi::iovec, vlen: usize) -> Result<usize, Errno>;
 
 /// `ssize_t writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)`
 ///
@@ -570,7 +572,7 @@ pub unsafe fn readv(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 writev`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn writev(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize, Errno>;
+pub unsafe fn writev(fd: usize, vec: *const uapi::iovec, vlen: usize) -> Result<usize, Errno>;
 
 /// `ssize_t pread64(unsigned int fd, char __user *buf, size_t count, loff_t pos)`
 ///
@@ -579,7 +581,7 @@ pub unsafe fn writev(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pread64`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
+pub unsafe fn pread64(fd: i32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
 
 /// `ssize_t pwrite64(unsigned int fd, const char __user *buf, size_t count, loff_t pos)`
 ///
@@ -588,7 +590,7 @@ pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pwrite64`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pwrite64(fd: u32, buf: *const u8, count: usize, pos: i64) -> Result<usize, Errno>;
+pub unsafe fn pwrite64(fd: i32, buf: *const u8, count: usize, pos: i64) -> Result<usize, Errno>;
 
 /// `ssize_t preadv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)`
 ///
@@ -597,7 +599,7 @@ pub unsafe fn pwrite64(fd: u32, buf: *const u8, count: usize, pos: i64) -> Resul
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 preadv`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn preadv(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
+pub unsafe fn preadv(fd: usize, vec: *const uapi::iovec, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
 
 /// `ssize_t pwritev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)`
 ///
@@ -606,7 +608,7 @@ pub unsafe fn preadv(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, p
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pwritev`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pwritev(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
+pub unsafe fn pwritev(fd: usize, vec: *const uapi::iovec, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
 
 /// `ssize_t sendfile(int out_fd, int in_fd, loff_t __user *offset, size_t count)`
 ///
@@ -615,7 +617,7 @@ pub unsafe fn pwritev(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendfile`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut i64, count: usize) -> Result<usize, Errno>;
+pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut uapi::__kernel_loff_t, count: usize) -> Result<usize, Errno>;
 
 /// `int pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)`
 ///
@@ -624,7 +626,7 @@ pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut i64, count: usize) 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_timespec, sig: *mut c_void) -> Result<i32, Errno>;
 
 /// `int ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -633,7 +635,7 @@ pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 ppoll`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn ppoll(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn ppoll(ufds: *mut uapi::pollfd, nfds: u32, tsp: *mut uapi::__kernel_timespec, sigmask: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)`
 ///
@@ -642,7 +644,7 @@ pub unsafe fn ppoll(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *co
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd4`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn signalfd4(ufd: i32, user_mask: *mut c_void, sizemask: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn signalfd4(ufd: i32, user_mask: *mut uapi::kernel_sigset_t, sizemask: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `ssize_t vmsplice(int fd, const struct iovec __user *iov, unsigned long nr_segs, unsigned int flags)`
 ///
@@ -651,7 +653,7 @@ pub unsafe fn signalfd4(ufd: i32, user_mask: *mut c_void, sizemask: usize, flags
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 vmsplice`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn vmsplice(fd: i32, iov: *const c_void, nr_segs: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn vmsplice(fd: i32, iov: *const uapi::iovec, nr_segs: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)`
 ///
@@ -660,7 +662,7 @@ pub unsafe fn vmsplice(fd: i32, iov: *const c_void, nr_segs: usize, flags: u32) 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 splice`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn splice(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out: *mut i64, len: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn splice(fd_in: i32, off_in: *mut uapi::__kernel_loff_t, fd_out: i32, off_out: *mut uapi::__kernel_loff_t, len: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t tee(int fdin, int fdout, size_t len, unsigned int flags)`
 ///
@@ -675,7 +677,7 @@ pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> Result<usize, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 readlinkat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn readlinkat(dfd: i32, path: *const u8, buf: *mut u8, bufsiz: i32) -> Result<usize, Errno>;
+pub unsafe fn readlinkat(dfd: i32, path: *const c_char, buf: *mut u8, bufsiz: i32) -> Result<usize, Errno>;
 
 /// `int newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag)`
 ///
@@ -684,7 +686,7 @@ pub unsafe fn readlinkat(dfd: i32, path: *const u8, buf: *mut u8, bufsiz: i32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 newfstatat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn newfstatat(dfd: i32, filename: *const u8, statbuf: *mut c_void, flag: i32) -> Result<i32, Errno>;
+pub unsafe fn newfstatat(dfd: i32, filename: *const c_char, statbuf: *mut uapi::stat, flag: i32) -> Result<i32, Errno>;
 
 /// `int fstat(unsigned int fd, struct stat __user *statbuf)`
 ///
@@ -693,7 +695,7 @@ pub unsafe fn newfstatat(dfd: i32, filename: *const u8, statbuf: *mut c_void, fl
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fstat(fd: u32, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn fstat(fd: i32, statbuf: *mut uapi::stat) -> Result<i32, Errno>;
 
 /// `int sync(void)`
 ///
@@ -705,13 +707,13 @@ pub fn sync() -> Result<i32, Errno>;
 ///
 /// Number 82 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn fsync(fd: u32) -> Result<i32, Errno>;
+pub fn fsync(fd: i32) -> Result<i32, Errno>;
 
 /// `int fdatasync(unsigned int fd)`
 ///
 /// Number 83 on aarch64, through `svc`.
 #[fast_syscall(abi = "aarch64")]
-pub fn fdatasync(fd: u32) -> Result<i32, Errno>;
+pub fn fdatasync(fd: i32) -> Result<i32, Errno>;
 
 /// `int sync_file_range(int fd, loff_t offset, loff_t nbytes, unsigned int flags)`
 ///
@@ -732,7 +734,7 @@ pub fn timerfd_create(clockid: i32, flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_settime`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const c_void, otmr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const uapi::__kernel_itimerspec, otmr: *mut uapi::__kernel_itimerspec) -> Result<i32, Errno>;
 
 /// `int timerfd_gettime(int ufd, struct __kernel_itimerspec __user *otmr)`
 ///
@@ -741,7 +743,7 @@ pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const c_void, otmr: *
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_gettime`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut uapi::__kernel_itimerspec) -> Result<i32, Errno>;
 
 /// `int utimensat(int dfd, const char __user *filename, struct __kernel_timespec __user *utimes, int flags)`
 ///
@@ -750,7 +752,7 @@ pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut c_void) -> Result<i32, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn utimensat(dfd: i32, filename: *const u8, utimes: *mut c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat(dfd: i32, filename: *const c_char, utimes: *mut uapi::__kernel_timespec, flags: i32) -> Result<i32, Errno>;
 
 /// `int acct(const char __user *name)`
 ///
@@ -759,7 +761,7 @@ pub unsafe fn utimensat(dfd: i32, filename: *const u8, utimes: *mut c_void, flag
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 acct`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn acct(name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn acct(name: *const c_char) -> Result<i32, Errno>;
 
 /// `int capget(cap_user_header_t header, cap_user_data_t dataptr)`
 ///
@@ -808,7 +810,7 @@ pub fn exit_group(error_code: i32) -> !;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 waitid`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn waitid(which: i32, pid: i32, infop: *mut c_void, options: i32, ru: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn waitid(which: i32, pid: i32, infop: *mut uapi::siginfo_t, options: i32, ru: *mut uapi::rusage) -> Result<i32, Errno>;
 
 /// `pid_t set_tid_address(int __user *tidptr)`
 ///
@@ -834,7 +836,7 @@ pub fn unshare(unshare_flags: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, uaddr2: *mut u32, val3: u32) -> Result<i32, Errno>;
+pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const uapi::__kernel_timespec, uaddr2: *mut u32, val3: u32) -> Result<i32, Errno>;
 
 /// `int set_robust_list(struct robust_list_head __user *head, size_t len)`
 ///
@@ -845,7 +847,7 @@ pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, ua
 /// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn set_robust_list(head: *mut c_void, len: usize) -> Result<i32, Errno>;
+pub unsafe fn set_robust_list(head: *mut uapi::robust_list_head, len: usize) -> Result<i32, Errno>;
 
 /// `int get_robust_list(int pid, struct robust_list_head __user * __user *head_ptr, size_t __user *len_ptr)`
 ///
@@ -854,7 +856,7 @@ pub unsafe fn set_robust_list(head: *mut c_void, len: usize) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_robust_list`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut usize) -> Result<i32, Errno>;
+pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut uapi::__kernel_size_t) -> Result<i32, Errno>;
 
 /// `int nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)`
 ///
@@ -863,7 +865,7 @@ pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut usi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 nanosleep`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn nanosleep(rqtp: *const c_void, rmtp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn nanosleep(rqtp: *const uapi::__kernel_timespec, rmtp: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int getitimer(int which, struct __kernel_old_itimerval __user *value)`
 ///
@@ -872,7 +874,7 @@ pub unsafe fn nanosleep(rqtp: *const c_void, rmtp: *mut c_void) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getitimer`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getitimer(which: i32, value: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getitimer(which: i32, value: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
 
 /// `int setitimer(int which, struct __kernel_old_itimerval __user *value, struct __kernel_old_itimerval __user *ovalue)`
 ///
@@ -881,7 +883,7 @@ pub unsafe fn getitimer(which: i32, value: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setitimer`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn setitimer(which: i32, value: *mut c_void, ovalue: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn setitimer(which: i32, value: *mut uapi::__kernel_old_itimerval, ovalue: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
 
 /// `int kexec_load(unsigned long entry, unsigned long nr_segments, struct kexec_segment __user *segments, unsigned long flags)`
 ///
@@ -899,7 +901,7 @@ pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 init_module`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const u8) -> Result<i32, Errno>;
+pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const c_char) -> Result<i32, Errno>;
 
 /// `int delete_module(const char __user *name_user, unsigned int flags)`
 ///
@@ -908,7 +910,7 @@ pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const u8) -> Re
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 delete_module`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn delete_module(name_user: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn delete_module(name_user: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int timer_create(clockid_t which_clock, struct sigevent __user *timer_event_spec, timer_t __user *created_timer_id)`
 ///
@@ -917,7 +919,7 @@ pub unsafe fn delete_module(name_user: *const u8, flags: u32) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_create`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut c_void, created_timer_id: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut uapi::sigevent, created_timer_id: *mut uapi::__kernel_timer_t) -> Result<i32, Errno>;
 
 /// `int timer_gettime(timer_t timer_id, struct __kernel_itimerspec __user *setting)`
 ///
@@ -926,7 +928,7 @@ pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut c_void, crea
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_gettime`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn timer_gettime(timer_id: i32, setting: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_gettime(timer_id: i32, setting: *mut uapi::__kernel_itimerspec) -> Result<i32, Errno>;
 
 /// `int timer_getoverrun(timer_t timer_id)`
 ///
@@ -941,7 +943,7 @@ pub fn timer_getoverrun(timer_id: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_settime`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn timer_settime(timer_id: i32, flags: i32, new_setting: *const c_void, old_setting: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_settime(timer_id: i32, flags: i32, new_setting: *const uapi::__kernel_itimerspec, old_setting: *mut uapi::__kernel_itimerspec) -> Result<i32, Errno>;
 
 /// `int timer_delete(timer_t timer_id)`
 ///
@@ -956,7 +958,7 @@ pub fn timer_delete(timer_id: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_settime`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn clock_settime(which_clock: i32, tp: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_settime(which_clock: i32, tp: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int clock_gettime(clockid_t which_clock, struct __kernel_timespec __user *tp)`
 ///
@@ -965,7 +967,7 @@ pub unsafe fn clock_settime(which_clock: i32, tp: *const c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_gettime`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn clock_gettime(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_gettime(which_clock: i32, tp: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int clock_getres(clockid_t which_clock, struct __kernel_timespec __user *tp)`
 ///
@@ -974,7 +976,7 @@ pub unsafe fn clock_gettime(which_clock: i32, tp: *mut c_void) -> Result<i32, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_getres`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn clock_getres(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_getres(which_clock: i32, tp: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int clock_nanosleep(clockid_t which_clock, int flags, const struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)`
 ///
@@ -983,7 +985,7 @@ pub unsafe fn clock_getres(which_clock: i32, tp: *mut c_void) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_nanosleep`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *const c_void, rmtp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *const uapi::__kernel_timespec, rmtp: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int syslog(int type, char __user *buf, int len)`
 ///
@@ -1044,7 +1046,7 @@ pub unsafe fn sched_getparam(pid: i32, param: *mut c_void) -> Result<i32, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_setaffinity`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const usize) -> Result<i32, Errno>;
+pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int sched_getaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
 ///
@@ -1053,7 +1055,7 @@ pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const usize)
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_getaffinity`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sched_getaffinity(pid: i32, len: u32, user_mask_ptr: *mut usize) -> Result<i32, Errno>;
+pub unsafe fn sched_getaffinity(pid: i32, len: u32, user_mask_ptr: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int sched_yield(void)`
 ///
@@ -1080,7 +1082,7 @@ pub fn sched_get_priority_min(policy: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_rr_get_interval`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sched_rr_get_interval(pid: i32, interval: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sched_rr_get_interval(pid: i32, interval: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `long restart_syscall(void)`
 ///
@@ -1117,7 +1119,7 @@ pub fn tgkill(tgid: i32, pid: i32, sig: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sigaltstack`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sigaltstack(uss: *const c_void, uoss: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sigaltstack(uss: *const uapi::stack_t, uoss: *mut uapi::stack_t) -> Result<i32, Errno>;
 
 /// `int rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)`
 ///
@@ -1126,7 +1128,7 @@ pub unsafe fn sigaltstack(uss: *const c_void, uoss: *mut c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigsuspend`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigsuspend(unewset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigsuspend(unewset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)`
 ///
@@ -1135,7 +1137,7 @@ pub unsafe fn rt_sigsuspend(unewset: *mut c_void, sigsetsize: usize) -> Result<i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigaction`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigaction(sig: i32, act: *const c_void, oact: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigaction(sig: i32, act: *const uapi::kernel_sigaction, oact: *mut uapi::kernel_sigaction, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigprocmask(int how, sigset_t __user *set, sigset_t __user *oset, size_t sigsetsize)`
 ///
@@ -1144,7 +1146,7 @@ pub unsafe fn rt_sigaction(sig: i32, act: *const c_void, oact: *mut c_void, sigs
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigprocmask`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigprocmask(how: i32, set: *mut uapi::kernel_sigset_t, oset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
 ///
@@ -1153,7 +1155,7 @@ pub unsafe fn rt_sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void, sigs
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigpending`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigpending(set: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigpending(set: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)`
 ///
@@ -1162,7 +1164,7 @@ pub unsafe fn rt_sigpending(set: *mut c_void, sigsetsize: usize) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigtimedwait`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigtimedwait(uthese: *const c_void, uinfo: *mut c_void, uts: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigtimedwait(uthese: *const uapi::kernel_sigset_t, uinfo: *mut uapi::siginfo_t, uts: *const uapi::__kernel_timespec, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigqueueinfo(pid_t pid, int sig, siginfo_t __user *uinfo)`
 ///
@@ -1171,7 +1173,7 @@ pub unsafe fn rt_sigtimedwait(uthese: *const c_void, uinfo: *mut c_void, uts: *c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigqueueinfo`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `long rt_sigreturn(void)`
 ///
@@ -1241,7 +1243,7 @@ pub fn setresuid(ruid: u32, euid: u32, suid: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresuid`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getresuid(ruid: *mut u32, euid: *mut u32, suid: *mut u32) -> Result<i32, Errno>;
+pub unsafe fn getresuid(ruid: *mut uapi::__kernel_uid32_t, euid: *mut uapi::__kernel_uid32_t, suid: *mut uapi::__kernel_uid32_t) -> Result<i32, Errno>;
 
 /// `int setresgid(gid_t rgid, gid_t egid, gid_t sgid)`
 ///
@@ -1256,7 +1258,7 @@ pub fn setresgid(rgid: u32, egid: u32, sgid: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresgid`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getresgid(rgid: *mut u32, egid: *mut u32, sgid: *mut u32) -> Result<i32, Errno>;
+pub unsafe fn getresgid(rgid: *mut uapi::__kernel_gid32_t, egid: *mut uapi::__kernel_gid32_t, sgid: *mut uapi::__kernel_gid32_t) -> Result<i32, Errno>;
 
 /// `int setfsuid(uid_t uid)`
 ///
@@ -1310,7 +1312,7 @@ pub fn setsid() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getgroups`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut u32) -> Result<i32, Errno>;
+pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut uapi::__kernel_gid32_t) -> Result<i32, Errno>;
 
 /// `int setgroups(int gidsetsize, gid_t __user *grouplist)`
 ///
@@ -1319,7 +1321,7 @@ pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut u32) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setgroups`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn setgroups(gidsetsize: i32, grouplist: *const u32) -> Result<i32, Errno>;
+pub unsafe fn setgroups(gidsetsize: i32, grouplist: *const uapi::__kernel_gid32_t) -> Result<i32, Errno>;
 
 /// `int uname(struct new_utsname __user *name)`
 ///
@@ -1328,7 +1330,7 @@ pub unsafe fn setgroups(gidsetsize: i32, grouplist: *const u32) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 uname`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn uname(name: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn uname(name: *mut uapi::system::new_utsname) -> Result<i32, Errno>;
 
 /// `int sethostname(char __user *name, int len)`
 ///
@@ -1355,7 +1357,7 @@ pub unsafe fn setdomainname(name: *const u8, len: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrlimit`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, Errno>;
 
 /// `int setrlimit(unsigned int resource, struct rlimit __user *rlim)`
 ///
@@ -1364,7 +1366,7 @@ pub unsafe fn getrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setrlimit`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn setrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn setrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, Errno>;
 
 /// `int getrusage(int who, struct rusage __user *ru)`
 ///
@@ -1373,7 +1375,7 @@ pub unsafe fn setrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrusage`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getrusage(who: i32, ru: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getrusage(who: i32, ru: *mut uapi::rusage) -> Result<i32, Errno>;
 
 /// `mode_t umask(int mask)`
 ///
@@ -1407,7 +1409,7 @@ pub unsafe fn getcpu(cpu: *mut u32, node: *mut u32, cache: *mut c_void) -> Resul
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 gettimeofday`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn gettimeofday(tv: *mut c_void, tz: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn gettimeofday(tv: *mut uapi::__kernel_old_timeval, tz: *mut uapi::timezone) -> Result<i32, Errno>;
 
 /// `int settimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)`
 ///
@@ -1416,7 +1418,7 @@ pub unsafe fn gettimeofday(tv: *mut c_void, tz: *mut c_void) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 settimeofday`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn settimeofday(tv: *const c_void, tz: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn settimeofday(tv: *const uapi::__kernel_old_timeval, tz: *const uapi::timezone) -> Result<i32, Errno>;
 
 /// `int adjtimex(struct __kernel_timex __user *txc_p)`
 ///
@@ -1476,7 +1478,7 @@ pub fn gettid() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sysinfo`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sysinfo(info: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sysinfo(info: *mut uapi::system::sysinfo) -> Result<i32, Errno>;
 
 /// `int mq_open(const char __user *name, int oflag, umode_t mode, struct mq_attr __user *attr)`
 ///
@@ -1485,7 +1487,7 @@ pub unsafe fn sysinfo(info: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_open`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_open(name: *const c_char, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
 
 /// `int mq_unlink(const char __user *name)`
 ///
@@ -1494,7 +1496,7 @@ pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *mut c_void)
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_unlink`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mq_unlink(name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn mq_unlink(name: *const c_char) -> Result<i32, Errno>;
 
 /// `int mq_timedsend(mqd_t mqdes, const char __user *msg_ptr, size_t msg_len, unsigned int msg_prio, const struct __kernel_timespec __user *abs_timeout)`
 ///
@@ -1503,7 +1505,7 @@ pub unsafe fn mq_unlink(name: *const u8) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedsend`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mq_timedsend(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_prio: u32, abs_timeout: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_timedsend(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_prio: u32, abs_timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `ssize_t mq_timedreceive(mqd_t mqdes, char __user *msg_ptr, size_t msg_len, unsigned int __user *msg_prio, const struct __kernel_timespec __user *abs_timeout)`
 ///
@@ -1512,7 +1514,7 @@ pub unsafe fn mq_timedsend(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_p
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedreceive`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mq_timedreceive(mqdes: i32, msg_ptr: *mut u8, msg_len: usize, msg_prio: *mut u32, abs_timeout: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn mq_timedreceive(mqdes: i32, msg_ptr: *mut u8, msg_len: usize, msg_prio: *mut u32, abs_timeout: *const uapi::__kernel_timespec) -> Result<usize, Errno>;
 
 /// `int mq_notify(mqd_t mqdes, const struct sigevent __user *notification)`
 ///
@@ -1521,7 +1523,7 @@ pub unsafe fn mq_timedreceive(mqdes: i32, msg_ptr: *mut u8, msg_len: usize, msg_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_notify`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mq_notify(mqdes: i32, notification: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_notify(mqdes: i32, notification: *const uapi::sigevent) -> Result<i32, Errno>;
 
 /// `int mq_getsetattr(mqd_t mqdes, const struct mq_attr __user *mqstat, struct mq_attr __user *omqstat)`
 ///
@@ -1588,7 +1590,7 @@ pub unsafe fn semctl(semid: i32, semnum: i32, cmd: i32, arg: usize) -> Result<i3
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn semtimedop(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn semtimedop(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int semop(int semid, struct sembuf __user *sops, unsigned nsops)`
 ///
@@ -1656,7 +1658,7 @@ pub unsafe fn socketpair(family: i32, type_: i32, protocol: i32, usockvec: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 bind`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn bind(fd: i32, umyaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn bind(fd: i32, umyaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int listen(int fd, int backlog)`
 ///
@@ -1671,7 +1673,7 @@ pub fn listen(fd: i32, backlog: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_addrlen: *mut i32) -> Result<i32, Errno>;
 
 /// `int connect(int fd, struct sockaddr __user *uservaddr, int addrlen)`
 ///
@@ -1680,7 +1682,7 @@ pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 connect`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn connect(fd: i32, uservaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn connect(fd: i32, uservaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -1689,7 +1691,7 @@ pub unsafe fn connect(fd: i32, uservaddr: *const c_void, addrlen: i32) -> Result
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockname`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getsockname(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `int getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -1698,7 +1700,7 @@ pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getpeername`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getpeername(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `ssize_t sendto(int fd, void __user *buff, size_t len, unsigned flags, struct sockaddr __user *addr, int addr_len)`
 ///
@@ -1707,7 +1709,7 @@ pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendto`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const c_void, addr_len: i32) -> Result<usize, Errno>;
+pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const uapi::net::sockaddr, addr_len: i32) -> Result<usize, Errno>;
 
 /// `ssize_t recvfrom(int fd, void __user *ubuf, size_t size, unsigned flags, struct sockaddr __user *addr, int __user *addr_len)`
 ///
@@ -1716,7 +1718,7 @@ pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvfrom`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut c_void, addr_len: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut uapi::net::sockaddr, addr_len: *mut i32) -> Result<usize, Errno>;
 
 /// `int setsockopt(int fd, int level, int optname, char __user *optval, int optlen)`
 ///
@@ -1749,7 +1751,7 @@ pub fn shutdown(fd: i32, how: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmsg`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sendmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sendmsg(fd: i32, msg: *mut uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -1758,7 +1760,7 @@ pub unsafe fn sendmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvmsg`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn recvmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn recvmsg(fd: i32, msg: *mut uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t readahead(int fd, loff_t offset, size_t count)`
 ///
@@ -1803,7 +1805,7 @@ pub unsafe fn mremap(addr: usize, old_len: usize, new_len: usize, flags: usize, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 add_key`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn add_key(_type: *const u8, _description: *const u8, _payload: *const c_void, plen: usize, destringid: i32) -> Result<i32, Errno>;
+pub unsafe fn add_key(_type: *const c_char, _description: *const c_char, _payload: *const c_void, plen: usize, destringid: i32) -> Result<i32, Errno>;
 
 /// `int request_key(const char __user *_type, const char __user *_description, const char __user *_callout_info, key_serial_t destringid)`
 ///
@@ -1812,7 +1814,7 @@ pub unsafe fn add_key(_type: *const u8, _description: *const u8, _payload: *cons
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 request_key`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn request_key(_type: *const u8, _description: *const u8, _callout_info: *const u8, destringid: i32) -> Result<i32, Errno>;
+pub unsafe fn request_key(_type: *const c_char, _description: *const c_char, _callout_info: *const c_char, destringid: i32) -> Result<i32, Errno>;
 
 /// `long keyctl(int cmd, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)`
 ///
@@ -1842,7 +1844,7 @@ pub unsafe fn clone(clone_flags: usize, newsp: usize, parent_tidptr: *mut i32, c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 execve`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn execve(filename: *const u8, argv: *const c_void, envp: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn execve(filename: *const c_char, argv: *const c_void, envp: *const c_void) -> Result<i32, Errno>;
 
 /// `void *mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, off_t off)`
 ///
@@ -1867,7 +1869,7 @@ pub fn fadvise64(fd: i32, offset: i64, len: i64, advice: i32) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 swapon`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn swapon(specialfile: *const u8, swap_flags: i32) -> Result<i32, Errno>;
+pub unsafe fn swapon(specialfile: *const c_char, swap_flags: i32) -> Result<i32, Errno>;
 
 /// `int swapoff(const char __user *specialfile)`
 ///
@@ -1876,7 +1878,7 @@ pub unsafe fn swapon(specialfile: *const u8, swap_flags: i32) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 swapoff`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn swapoff(specialfile: *const u8) -> Result<i32, Errno>;
+pub unsafe fn swapoff(specialfile: *const c_char) -> Result<i32, Errno>;
 
 /// `int mprotect(unsigned long start, size_t len, unsigned long prot)`
 ///
@@ -1954,7 +1956,7 @@ pub unsafe fn remap_file_pages(start: usize, size: usize, prot: usize, pgoff: us
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mbind`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const usize, maxnode: usize, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const uapi::__kernel_ulong_t, maxnode: usize, flags: u32) -> Result<i32, Errno>;
 
 /// `int get_mempolicy(int __user *policy, unsigned long __user *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)`
 ///
@@ -1963,7 +1965,7 @@ pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const usize, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_mempolicy`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut usize, maxnode: usize, addr: usize, flags: usize) -> Result<i32, Errno>;
+pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut uapi::__kernel_ulong_t, maxnode: usize, addr: usize, flags: usize) -> Result<i32, Errno>;
 
 /// `int set_mempolicy(int mode, const unsigned long __user *nmask, unsigned long maxnode)`
 ///
@@ -1972,7 +1974,7 @@ pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut usize, maxnode: usize,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 set_mempolicy`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize) -> Result<i32, Errno>;
+pub unsafe fn set_mempolicy(mode: i32, nmask: *const uapi::__kernel_ulong_t, maxnode: usize) -> Result<i32, Errno>;
 
 /// `long migrate_pages(pid_t pid, unsigned long maxnode, const unsigned long __user *from, const unsigned long __user *to)`
 ///
@@ -1981,7 +1983,7 @@ pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize) -> R
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 migrate_pages`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const usize, to: *const usize) -> Result<isize, Errno>;
+pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const uapi::__kernel_ulong_t, to: *const uapi::__kernel_ulong_t) -> Result<isize, Errno>;
 
 /// `long move_pages(pid_t pid, unsigned long nr_pages, const void __user * __user *pages, const int __user *nodes, int __user *status, int flags)`
 ///
@@ -1999,7 +2001,7 @@ pub unsafe fn move_pages(pid: i32, nr_pages: usize, pages: *const c_void, nodes:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_tgsigqueueinfo`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `int perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
 ///
@@ -2017,7 +2019,7 @@ pub unsafe fn perf_event_open(attr_uptr: *mut c_void, pid: i32, cpu: i32, group_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept4`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
 
 /// `int recvmmsg(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags, struct __kernel_timespec __user *timeout)`
 ///
@@ -2026,7 +2028,7 @@ pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvmmsg`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn recvmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, timeout: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn recvmmsg(fd: i32, msg: *mut uapi::net::mmsghdr, vlen: u32, flags: u32, timeout: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `pid_t wait4(pid_t pid, int __user *stat_addr, int options, struct rusage __user *ru)`
 ///
@@ -2035,7 +2037,7 @@ pub unsafe fn recvmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, timeout
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 wait4`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut uapi::rusage) -> Result<i32, Errno>;
 
 /// `int prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 __user *new_rlim, struct rlimit64 __user *old_rlim)`
 ///
@@ -2044,7 +2046,7 @@ pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut c_void
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 prlimit64`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn prlimit64(pid: i32, resource: u32, new_rlim: *const c_void, old_rlim: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn prlimit64(pid: i32, resource: u32, new_rlim: *const uapi::rlimit64, old_rlim: *mut uapi::rlimit64) -> Result<i32, Errno>;
 
 /// `int fanotify_init(unsigned int flags, unsigned int event_f_flags)`
 ///
@@ -2059,7 +2061,7 @@ pub fn fanotify_init(flags: u32, event_f_flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fanotify_mark`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask: u64, fd: i32, pathname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask: u64, fd: i32, pathname: *const c_char) -> Result<i32, Errno>;
 
 /// `int name_to_handle_at(int dfd, const char __user *name, struct file_handle __user *handle, void __user *mnt_id, int flag)`
 ///
@@ -2068,7 +2070,7 @@ pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask: u64, fd: i32, pa
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 name_to_handle_at`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn name_to_handle_at(dfd: i32, name: *const u8, handle: *mut c_void, mnt_id: *mut c_void, flag: i32) -> Result<i32, Errno>;
+pub unsafe fn name_to_handle_at(dfd: i32, name: *const c_char, handle: *mut c_void, mnt_id: *mut c_void, flag: i32) -> Result<i32, Errno>;
 
 /// `int open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)`
 ///
@@ -2107,7 +2109,7 @@ pub fn setns(fd: i32, nstype: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmmsg`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sendmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn sendmmsg(fd: i32, msg: *mut uapi::net::mmsghdr, vlen: u32, flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t process_vm_readv(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)`
 ///
@@ -2116,7 +2118,7 @@ pub unsafe fn sendmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 process_vm_readv`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn process_vm_readv(pid: i32, lvec: *const c_void, liovcnt: usize, rvec: *const c_void, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn process_vm_readv(pid: i32, lvec: *const uapi::iovec, liovcnt: usize, rvec: *const uapi::iovec, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `ssize_t process_vm_writev(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)`
 ///
@@ -2125,7 +2127,7 @@ pub unsafe fn process_vm_readv(pid: i32, lvec: *const c_void, liovcnt: usize, rv
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 process_vm_writev`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn process_vm_writev(pid: i32, lvec: *const c_void, liovcnt: usize, rvec: *const c_void, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn process_vm_writev(pid: i32, lvec: *const uapi::iovec, liovcnt: usize, rvec: *const uapi::iovec, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `int kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)`
 ///
@@ -2140,7 +2142,7 @@ pub fn kcmp(pid1: i32, pid2: i32, type_: i32, idx1: usize, idx2: usize) -> Resul
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 finit_module`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn finit_module(fd: i32, uargs: *const u8, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn finit_module(fd: i32, uargs: *const c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int sched_setattr(pid_t pid, struct sched_attr __user *attr, unsigned int flags)`
 ///
@@ -2167,7 +2169,7 @@ pub unsafe fn sched_getattr(pid: i32, attr: *mut c_void, size: u32, flags: u32) 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 renameat2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn renameat2(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn renameat2(olddfd: i32, oldname: *const c_char, newdfd: i32, newname: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int seccomp(unsigned int op, unsigned int flags, void __user *uargs)`
 ///
@@ -2194,7 +2196,7 @@ pub unsafe fn getrandom(buf: *mut u8, count: usize, flags: u32) -> Result<usize,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 memfd_create`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn memfd_create(uname_ptr: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn memfd_create(uname_ptr: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int bpf(int cmd, union bpf_attr __user *attr, unsigned int size)`
 ///
@@ -2212,7 +2214,7 @@ pub unsafe fn bpf(cmd: i32, attr: *mut c_void, size: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 execveat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn execveat(dfd: i32, filename: *const u8, argv: *const c_void, envp: *const c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn execveat(dfd: i32, filename: *const c_char, argv: *const c_void, envp: *const c_void, flags: i32) -> Result<i32, Errno>;
 
 /// `int userfaultfd(int flags)`
 ///
@@ -2239,7 +2241,7 @@ pub fn mlock2(start: usize, len: usize, flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 copy_file_range`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out: *mut i64, len: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut uapi::__kernel_loff_t, fd_out: i32, off_out: *mut uapi::__kernel_loff_t, len: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t preadv2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
 ///
@@ -2248,7 +2250,7 @@ pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 preadv2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn preadv2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn preadv2(fd: usize, vec: *const uapi::iovec, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `ssize_t pwritev2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
 ///
@@ -2257,7 +2259,7 @@ pub unsafe fn preadv2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pwritev2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pwritev2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn pwritev2(fd: usize, vec: *const uapi::iovec, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `int pkey_mprotect(unsigned long start, size_t len, unsigned long prot, int pkey)`
 ///
@@ -2288,7 +2290,7 @@ pub fn pkey_free(pkey: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statx`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn statx(dfd: i32, path: *const u8, flags: u32, mask: u32, buffer: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn statx(dfd: i32, path: *const c_char, flags: u32, mask: u32, buffer: *mut uapi::statx) -> Result<i32, Errno>;
 
 /// `long io_pgetevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout, const struct __aio_sigset __user *sig)`
 ///
@@ -2297,7 +2299,7 @@ pub unsafe fn statx(dfd: i32, path: *const u8, flags: u32, mask: u32, buffer: *m
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_timespec, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `int rseq(struct rseq __user *rseq, uint32_t rseq_len, int flags, uint32_t sig)`
 ///
@@ -2317,7 +2319,7 @@ pub unsafe fn rseq(rseq: *mut c_void, rseq_len: u32, flags: i32, sig: u32) -> Re
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 kexec_file_load`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn kexec_file_load(kernel_fd: i32, initrd_fd: i32, cmdline_len: usize, cmdline_ptr: *const u8, flags: usize) -> Result<i32, Errno>;
+pub unsafe fn kexec_file_load(kernel_fd: i32, initrd_fd: i32, cmdline_len: usize, cmdline_ptr: *const c_char, flags: usize) -> Result<i32, Errno>;
 
 /// `int pidfd_send_signal(int pidfd, int sig, siginfo_t __user *info, unsigned int flags)`
 ///
@@ -2326,7 +2328,7 @@ pub unsafe fn kexec_file_load(kernel_fd: i32, initrd_fd: i32, cmdline_len: usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pidfd_send_signal`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut c_void, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut uapi::siginfo_t, flags: u32) -> Result<i32, Errno>;
 
 /// `int io_uring_setup(u32 entries, struct io_uring_params __user *p)`
 ///
@@ -2335,7 +2337,7 @@ pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut c_void, flags: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_setup`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_uring_setup(entries: u32, p: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn io_uring_setup(entries: u32, p: *mut uapi::io_uring::io_uring_params) -> Result<i32, Errno>;
 
 /// `int io_uring_enter(unsigned int fd, u32 to_submit, u32 min_complete, u32 flags, const void __user *argp, size_t argsz)`
 ///
@@ -2344,7 +2346,7 @@ pub unsafe fn io_uring_setup(entries: u32, p: *mut c_void) -> Result<i32, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_enter`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_uring_enter(fd: u32, to_submit: u32, min_complete: u32, flags: u32, argp: *const c_void, argsz: usize) -> Result<i32, Errno>;
+pub unsafe fn io_uring_enter(fd: i32, to_submit: u32, min_complete: u32, flags: u32, argp: *const c_void, argsz: usize) -> Result<i32, Errno>;
 
 /// `int io_uring_register(unsigned int fd, unsigned int op, void __user *arg, unsigned int nr_args)`
 ///
@@ -2353,7 +2355,7 @@ pub unsafe fn io_uring_enter(fd: u32, to_submit: u32, min_complete: u32, flags: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_register`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_uring_register(fd: u32, op: u32, arg: *mut c_void, nr_args: u32) -> Result<i32, Errno>;
+pub unsafe fn io_uring_register(fd: i32, op: u32, arg: *mut c_void, nr_args: u32) -> Result<i32, Errno>;
 
 /// `int open_tree(int dfd, const char __user *path, unsigned flags)`
 ///
@@ -2362,7 +2364,7 @@ pub unsafe fn io_uring_register(fd: u32, op: u32, arg: *mut c_void, nr_args: u32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn open_tree(dfd: i32, path: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn open_tree(dfd: i32, path: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int move_mount(int from_dfd, const char __user *from_path, int to_dfd, const char __user *to_path, unsigned int ms_flags)`
 ///
@@ -2371,7 +2373,7 @@ pub unsafe fn open_tree(dfd: i32, path: *const u8, flags: u32) -> Result<i32, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 move_mount`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn move_mount(from_dfd: i32, from_path: *const u8, to_dfd: i32, to_path: *const u8, ms_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn move_mount(from_dfd: i32, from_path: *const c_char, to_dfd: i32, to_path: *const c_char, ms_flags: u32) -> Result<i32, Errno>;
 
 /// `int fsopen(const char __user *fs_name, unsigned int flags)`
 ///
@@ -2380,7 +2382,7 @@ pub unsafe fn move_mount(from_dfd: i32, from_path: *const u8, to_dfd: i32, to_pa
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsopen`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fsopen(fs_name: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn fsopen(fs_name: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int fsconfig(int fs_fd, unsigned int cmd, const char __user *key, const void __user *value, int aux)`
 ///
@@ -2389,7 +2391,7 @@ pub unsafe fn fsopen(fs_name: *const u8, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsconfig`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fsconfig(fs_fd: i32, cmd: u32, key: *const u8, value: *const c_void, aux: i32) -> Result<i32, Errno>;
+pub unsafe fn fsconfig(fs_fd: i32, cmd: u32, key: *const c_char, value: *const c_void, aux: i32) -> Result<i32, Errno>;
 
 /// `int fsmount(int fs_fd, unsigned int flags, unsigned int ms_flags)`
 ///
@@ -2404,7 +2406,7 @@ pub fn fsmount(fs_fd: i32, flags: u32, ms_flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fspick`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fspick(dfd: i32, path: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn fspick(dfd: i32, path: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int pidfd_open(pid_t pid, unsigned int flags)`
 ///
@@ -2421,7 +2423,7 @@ pub fn pidfd_open(pid: i32, flags: u32) -> Result<i32, Errno>;
 /// It can create a thread or process that shares this memory without Rust knowing: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "threads"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn clone3(uargs: *mut c_void, size: usize) -> Result<i32, Errno>;
+pub unsafe fn clone3(uargs: *mut uapi::clone_args, size: usize) -> Result<i32, Errno>;
 
 /// `int close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)`
 ///
@@ -2431,7 +2433,7 @@ pub unsafe fn clone3(uargs: *mut c_void, size: usize) -> Result<i32, Errno>;
 /// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn close_range(fd: u32, max_fd: u32, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn close_range(fd: i32, max_fd: u32, flags: u32) -> Result<i32, Errno>;
 
 /// `int openat2(int dfd, const char __user *filename, struct open_how __user *how, size_t size)`
 ///
@@ -2440,7 +2442,7 @@ pub unsafe fn close_range(fd: u32, max_fd: u32, flags: u32) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn openat2(dfd: i32, filename: *const u8, how: *mut c_void, size: usize) -> Result<i32, Errno>;
+pub unsafe fn openat2(dfd: i32, filename: *const c_char, how: *mut uapi::open_how, size: usize) -> Result<i32, Errno>;
 
 /// `int pidfd_getfd(int pidfd, int fd, unsigned int flags)`
 ///
@@ -2455,7 +2457,7 @@ pub fn pidfd_getfd(pidfd: i32, fd: i32, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 faccessat2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn faccessat2(dfd: i32, filename: *const u8, mode: i32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn faccessat2(dfd: i32, filename: *const c_char, mode: i32, flags: i32) -> Result<i32, Errno>;
 
 /// `ssize_t process_madvise(int pidfd, const struct iovec __user *vec, size_t vlen, int behavior, unsigned int flags)`
 ///
@@ -2466,7 +2468,7 @@ pub unsafe fn faccessat2(dfd: i32, filename: *const u8, mode: i32, flags: i32) -
 /// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn process_madvise(pidfd: i32, vec: *const c_void, vlen: usize, behavior: i32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn process_madvise(pidfd: i32, vec: *const uapi::iovec, vlen: usize, behavior: i32, flags: u32) -> Result<usize, Errno>;
 
 /// `int epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -2475,7 +2477,7 @@ pub unsafe fn process_madvise(pidfd: i32, vec: *const c_void, vlen: usize, behav
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_pwait2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn epoll_pwait2(epfd: i32, events: *mut c_void, maxevents: i32, timeout: *const c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn epoll_pwait2(epfd: i32, events: *mut uapi::epoll_event, maxevents: i32, timeout: *const uapi::__kernel_timespec, sigmask: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int mount_setattr(int dfd, const char __user *path, unsigned int flags, struct mount_attr __user *uattr, size_t usize)`
 ///
@@ -2484,7 +2486,7 @@ pub unsafe fn epoll_pwait2(epfd: i32, events: *mut c_void, maxevents: i32, timeo
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount_setattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn mount_setattr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
 ///
@@ -2493,7 +2495,7 @@ pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 quotactl_fd`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn quotactl_fd(fd: u32, cmd: u32, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn quotactl_fd(fd: i32, cmd: u32, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
 
 /// `int landlock_create_ruleset(const struct landlock_ruleset_attr __user *attr, size_t size, __u32 flags)`
 ///
@@ -2502,7 +2504,7 @@ pub unsafe fn quotactl_fd(fd: u32, cmd: u32, id: u32, addr: *mut c_void) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 landlock_create_ruleset`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn landlock_create_ruleset(attr: *const c_void, size: usize, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn landlock_create_ruleset(attr: *const uapi::landlock::landlock_ruleset_attr, size: usize, flags: u32) -> Result<i32, Errno>;
 
 /// `int landlock_add_rule(int ruleset_fd, enum landlock_rule_type rule_type, const void __user *rule_attr, __u32 flags)`
 ///
@@ -2538,7 +2540,7 @@ pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_waitv`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn futex_waitv(waiters: *mut c_void, nr_futexes: u32, flags: u32, timeout: *mut c_void, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_waitv(waiters: *mut uapi::futex_waitv, nr_futexes: u32, flags: u32, timeout: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
 ///
@@ -2553,7 +2555,7 @@ pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 cachestat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn cachestat(fd: u32, cstat_range: *mut c_void, cstat: *mut c_void, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn cachestat(fd: i32, cstat_range: *mut uapi::cachestat_range, cstat: *mut uapi::cachestat, flags: u32) -> Result<i32, Errno>;
 
 /// `int fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
 ///
@@ -2562,7 +2564,7 @@ pub unsafe fn cachestat(fd: u32, cstat_range: *mut c_void, cstat: *mut c_void, f
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchmodat2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn fchmodat2(dfd: i32, filename: *const u8, mode: u16, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn fchmodat2(dfd: i32, filename: *const c_char, mode: u16, flags: u32) -> Result<i32, Errno>;
 
 /// `void *map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)`
 ///
@@ -2590,7 +2592,7 @@ pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wait`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut c_void, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
 ///
@@ -2599,7 +2601,7 @@ pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_requeue`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn futex_requeue(waiters: *mut c_void, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_requeue(waiters: *mut uapi::futex_waitv, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
 
 /// `int statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
 ///
@@ -2608,7 +2610,7 @@ pub unsafe fn futex_requeue(waiters: *mut c_void, flags: u32, nr_wake: i32, nr_r
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statmount`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn statmount(req: *const c_void, buf: *mut c_void, bufsize: usize, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn statmount(req: *const uapi::mnt_id_req, buf: *mut uapi::statmount, bufsize: usize, flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)`
 ///
@@ -2617,7 +2619,7 @@ pub unsafe fn statmount(req: *const c_void, buf: *mut c_void, bufsize: usize, fl
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listmount`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn listmount(req: *const c_void, mnt_ids: *mut u64, nr_mnt_ids: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn listmount(req: *const uapi::mnt_id_req, mnt_ids: *mut u64, nr_mnt_ids: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `int lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)`
 ///
@@ -2663,7 +2665,7 @@ pub unsafe fn mseal(start: usize, len: usize, flags: usize) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setxattrat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *const c_void, size: usize) -> Result<i32, Errno>;
+pub unsafe fn setxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *const uapi::xattr_args, size: usize) -> Result<i32, Errno>;
 
 /// `ssize_t getxattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name, struct xattr_args __user *args, size_t size)`
 ///
@@ -2672,7 +2674,7 @@ pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattrat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn getxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *mut uapi::xattr_args, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
 ///
@@ -2681,7 +2683,7 @@ pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listxattrat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn listxattrat(dfd: i32, path: *const u8, at_flags: u32, list: *mut u8, size: usize) -> Result<usize, Errno>;
+pub unsafe fn listxattrat(dfd: i32, path: *const c_char, at_flags: u32, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
 /// `int removexattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name)`
 ///
@@ -2690,7 +2692,7 @@ pub unsafe fn listxattrat(dfd: i32, path: *const u8, at_flags: u32, list: *mut u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 removexattrat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn removexattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn removexattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char) -> Result<i32, Errno>;
 
 /// `int open_tree_attr(int dfd, const char __user *path, unsigned flags, struct mount_attr __user *uattr, size_t usize)`
 ///
@@ -2699,7 +2701,7 @@ pub unsafe fn removexattrat(dfd: i32, path: *const u8, at_flags: u32, name: *con
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree_attr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn open_tree_attr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -2708,7 +2710,7 @@ pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_getattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn file_getattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn file_getattr(dfd: i32, filename: *const c_char, attr: *mut uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
 /// `int file_setattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -2717,7 +2719,7 @@ pub unsafe fn file_getattr(dfd: i32, filename: *const u8, attr: *mut c_void, usi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_setattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn file_setattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn file_setattr(dfd: i32, filename: *const c_char, attr: *mut uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
 ///

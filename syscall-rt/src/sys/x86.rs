@@ -11,8 +11,10 @@
 #![allow(clippy::too_many_arguments)]
 
 #[allow(unused_imports)]
-use core::ffi::c_void;
+use core::ffi::{c_char, c_void};
 
+#[allow(unused_imports)]
+use crate::uapi;
 use crate::{Errno, fast_syscall};
 
 /// `long restart_syscall(void)`
@@ -52,7 +54,7 @@ pub unsafe fn fork() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 read`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn read(fd: u32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
+pub unsafe fn read(fd: i32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
 
 /// `ssize_t write(unsigned int fd, const char __user *buf, size_t count)`
 ///
@@ -61,7 +63,7 @@ pub unsafe fn read(fd: u32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 write`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errno>;
+pub unsafe fn write(fd: i32, buf: *const u8, count: usize) -> Result<usize, Errno>;
 
 /// `int open(const char __user *filename, int flags, umode_t mode)`
 ///
@@ -70,7 +72,7 @@ pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn open(filename: *const u8, flags: i32, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn open(filename: *const c_char, flags: i32, mode: u16) -> Result<i32, Errno>;
 
 /// `int close(unsigned int fd)`
 ///
@@ -80,7 +82,7 @@ pub unsafe fn open(filename: *const u8, flags: i32, mode: u16) -> Result<i32, Er
 /// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn close(fd: u32) -> Result<i32, Errno>;
+pub unsafe fn close(fd: i32) -> Result<i32, Errno>;
 
 /// `pid_t waitpid(pid_t pid, int __user *stat_addr, int options)`
 ///
@@ -98,7 +100,7 @@ pub unsafe fn waitpid(pid: i32, stat_addr: *mut i32, options: i32) -> Result<i32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 creat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn creat(pathname: *const u8, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn creat(pathname: *const c_char, mode: u16) -> Result<i32, Errno>;
 
 /// `int link(const char __user *oldname, const char __user *newname)`
 ///
@@ -107,7 +109,7 @@ pub unsafe fn creat(pathname: *const u8, mode: u16) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 link`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn link(oldname: *const u8, newname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn link(oldname: *const c_char, newname: *const c_char) -> Result<i32, Errno>;
 
 /// `int unlink(const char __user *pathname)`
 ///
@@ -116,7 +118,7 @@ pub unsafe fn link(oldname: *const u8, newname: *const u8) -> Result<i32, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 unlink`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn unlink(pathname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn unlink(pathname: *const c_char) -> Result<i32, Errno>;
 
 /// `int execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)`
 ///
@@ -125,7 +127,7 @@ pub unsafe fn unlink(pathname: *const u8) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 execve`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn execve(filename: *const u8, argv: *const c_void, envp: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn execve(filename: *const c_char, argv: *const c_void, envp: *const c_void) -> Result<i32, Errno>;
 
 /// `int chdir(const char __user *filename)`
 ///
@@ -134,7 +136,7 @@ pub unsafe fn execve(filename: *const u8, argv: *const c_void, envp: *const c_vo
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chdir`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn chdir(filename: *const u8) -> Result<i32, Errno>;
+pub unsafe fn chdir(filename: *const c_char) -> Result<i32, Errno>;
 
 /// `time_t time(old_time32_t __user *tloc)`
 ///
@@ -152,7 +154,7 @@ pub unsafe fn time(tloc: *mut c_void) -> Result<isize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mknod`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mknod(filename: *const u8, mode: u16, dev: u32) -> Result<i32, Errno>;
+pub unsafe fn mknod(filename: *const c_char, mode: u16, dev: u32) -> Result<i32, Errno>;
 
 /// `int chmod(const char __user *filename, umode_t mode)`
 ///
@@ -161,7 +163,7 @@ pub unsafe fn mknod(filename: *const u8, mode: u16, dev: u32) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chmod`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn chmod(filename: *const u8, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn chmod(filename: *const c_char, mode: u16) -> Result<i32, Errno>;
 
 /// `int lchown(const char __user *filename, old_uid_t user, old_gid_t group)`
 ///
@@ -170,7 +172,7 @@ pub unsafe fn chmod(filename: *const u8, mode: u16) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lchown`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lchown(filename: *const u8, user: u16, group: u16) -> Result<i32, Errno>;
+pub unsafe fn lchown(filename: *const c_char, user: u16, group: u16) -> Result<i32, Errno>;
 
 /// `int oldstat(const char __user *filename, struct __old_kernel_stat __user *statbuf)`
 ///
@@ -179,13 +181,13 @@ pub unsafe fn lchown(filename: *const u8, user: u16, group: u16) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 oldstat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn oldstat(filename: *const u8, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn oldstat(filename: *const c_char, statbuf: *mut c_void) -> Result<i32, Errno>;
 
 /// `off_t lseek(unsigned int fd, off_t offset, unsigned int whence)`
 ///
 /// Number 19 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn lseek(fd: u32, offset: isize, whence: u32) -> Result<usize, Errno>;
+pub fn lseek(fd: i32, offset: isize, whence: u32) -> Result<usize, Errno>;
 
 /// `pid_t getpid(void)`
 ///
@@ -200,7 +202,7 @@ pub fn getpid() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mount(dev_name: *mut u8, dir_name: *mut u8, type_: *mut u8, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mount(dev_name: *mut c_char, dir_name: *mut c_char, type_: *mut c_char, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
 
 /// `int umount(char __user *name)`
 ///
@@ -209,7 +211,7 @@ pub unsafe fn mount(dev_name: *mut u8, dir_name: *mut u8, type_: *mut u8, flags:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn umount(name: *mut u8) -> Result<i32, Errno>;
+pub unsafe fn umount(name: *mut c_char) -> Result<i32, Errno>;
 
 /// `int setuid(old_uid_t uid)`
 ///
@@ -255,7 +257,7 @@ pub fn alarm(seconds: u32) -> Result<u32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 oldfstat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn oldfstat(fd: u32, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn oldfstat(fd: i32, statbuf: *mut c_void) -> Result<i32, Errno>;
 
 /// `int pause(void)`
 ///
@@ -270,7 +272,7 @@ pub fn pause() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utime(filename: *const u8, t: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn utime(filename: *const c_char, t: *mut c_void) -> Result<i32, Errno>;
 
 /// `int access(const char __user *filename, int mode)`
 ///
@@ -279,7 +281,7 @@ pub unsafe fn utime(filename: *const u8, t: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 access`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn access(filename: *const u8, mode: i32) -> Result<i32, Errno>;
+pub unsafe fn access(filename: *const c_char, mode: i32) -> Result<i32, Errno>;
 
 /// `int nice(int increment)`
 ///
@@ -306,7 +308,7 @@ pub fn kill(pid: i32, sig: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rename`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rename(oldname: *const u8, newname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn rename(oldname: *const c_char, newname: *const c_char) -> Result<i32, Errno>;
 
 /// `int mkdir(const char __user *pathname, umode_t mode)`
 ///
@@ -315,7 +317,7 @@ pub unsafe fn rename(oldname: *const u8, newname: *const u8) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mkdir`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mkdir(pathname: *const u8, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn mkdir(pathname: *const c_char, mode: u16) -> Result<i32, Errno>;
 
 /// `int rmdir(const char __user *pathname)`
 ///
@@ -324,13 +326,13 @@ pub unsafe fn mkdir(pathname: *const u8, mode: u16) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rmdir`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rmdir(pathname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn rmdir(pathname: *const c_char) -> Result<i32, Errno>;
 
 /// `int dup(unsigned int fildes)`
 ///
 /// Number 41 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn dup(fildes: u32) -> Result<i32, Errno>;
+pub fn dup(fildes: i32) -> Result<i32, Errno>;
 
 /// `int pipe(int __user *fildes)`
 ///
@@ -400,7 +402,7 @@ pub fn getegid() -> Result<u32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 acct`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn acct(name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn acct(name: *const c_char) -> Result<i32, Errno>;
 
 /// `int umount2(char __user *name, int flags)`
 ///
@@ -409,7 +411,7 @@ pub unsafe fn acct(name: *const u8) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn umount2(name: *mut u8, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn umount2(name: *mut c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)`
 ///
@@ -419,7 +421,7 @@ pub unsafe fn umount2(name: *mut u8, flags: i32) -> Result<i32, Errno>;
 /// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn ioctl(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
+pub unsafe fn ioctl(fd: i32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 
 /// `int fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)`
 ///
@@ -429,7 +431,7 @@ pub unsafe fn ioctl(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 /// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
+pub unsafe fn fcntl(fd: i32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 
 /// `int setpgid(pid_t pid, pid_t pgid)`
 ///
@@ -459,7 +461,7 @@ pub fn umask(mask: i32) -> Result<u32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chroot`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn chroot(filename: *const u8) -> Result<i32, Errno>;
+pub unsafe fn chroot(filename: *const c_char) -> Result<i32, Errno>;
 
 /// `int ustat(unsigned dev, struct ustat __user *ubuf)`
 ///
@@ -478,7 +480,7 @@ pub unsafe fn ustat(dev: u32, ubuf: *mut c_void) -> Result<i32, Errno>;
 /// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn dup2(oldfd: u32, newfd: u32) -> Result<i32, Errno>;
+pub unsafe fn dup2(oldfd: i32, newfd: i32) -> Result<i32, Errno>;
 
 /// `pid_t getppid(void)`
 ///
@@ -544,7 +546,7 @@ pub fn sigsuspend(unused1: i32, unused2: i32, mask: usize) -> Result<i32, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sigpending`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sigpending(uset: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sigpending(uset: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int sethostname(char __user *name, int len)`
 ///
@@ -562,7 +564,7 @@ pub unsafe fn sethostname(name: *const u8, len: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setrlimit`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn setrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, Errno>;
 
 /// `int getrlimit(unsigned int resource, struct rlimit __user *rlim)`
 ///
@@ -571,7 +573,7 @@ pub unsafe fn setrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrlimit`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, Errno>;
 
 /// `int getrusage(int who, struct rusage __user *ru)`
 ///
@@ -580,7 +582,7 @@ pub unsafe fn getrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrusage`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getrusage(who: i32, ru: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getrusage(who: i32, ru: *mut uapi::rusage) -> Result<i32, Errno>;
 
 /// `int gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)`
 ///
@@ -589,7 +591,7 @@ pub unsafe fn getrusage(who: i32, ru: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 gettimeofday`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn gettimeofday(tv: *mut c_void, tz: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn gettimeofday(tv: *mut uapi::__kernel_old_timeval, tz: *mut uapi::timezone) -> Result<i32, Errno>;
 
 /// `int settimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz)`
 ///
@@ -598,7 +600,7 @@ pub unsafe fn gettimeofday(tv: *mut c_void, tz: *mut c_void) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 settimeofday`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn settimeofday(tv: *const c_void, tz: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn settimeofday(tv: *const uapi::__kernel_old_timeval, tz: *const uapi::timezone) -> Result<i32, Errno>;
 
 /// `int getgroups(int gidsetsize, old_gid_t __user *grouplist)`
 ///
@@ -607,7 +609,7 @@ pub unsafe fn settimeofday(tv: *const c_void, tz: *const c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getgroups`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut uapi::__kernel_old_gid_t) -> Result<i32, Errno>;
 
 /// `int setgroups(int gidsetsize, old_gid_t __user *grouplist)`
 ///
@@ -616,7 +618,7 @@ pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setgroups`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setgroups(gidsetsize: i32, grouplist: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn setgroups(gidsetsize: i32, grouplist: *mut uapi::__kernel_old_gid_t) -> Result<i32, Errno>;
 
 /// `int select(struct sel_arg_struct __user *arg)`
 ///
@@ -634,7 +636,7 @@ pub unsafe fn select(arg: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 symlink`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn symlink(old: *const u8, new: *const u8) -> Result<i32, Errno>;
+pub unsafe fn symlink(old: *const c_char, new: *const c_char) -> Result<i32, Errno>;
 
 /// `int oldlstat(const char __user *filename, struct __old_kernel_stat __user *statbuf)`
 ///
@@ -643,7 +645,7 @@ pub unsafe fn symlink(old: *const u8, new: *const u8) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 oldlstat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn oldlstat(filename: *const u8, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn oldlstat(filename: *const c_char, statbuf: *mut c_void) -> Result<i32, Errno>;
 
 /// `ssize_t readlink(const char __user *path, char __user *buf, int bufsiz)`
 ///
@@ -652,7 +654,7 @@ pub unsafe fn oldlstat(filename: *const u8, statbuf: *mut c_void) -> Result<i32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 readlink`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn readlink(path: *const u8, buf: *mut u8, bufsiz: i32) -> Result<usize, Errno>;
+pub unsafe fn readlink(path: *const c_char, buf: *mut u8, bufsiz: i32) -> Result<usize, Errno>;
 
 /// `int uselib(const char __user *library)`
 ///
@@ -661,7 +663,7 @@ pub unsafe fn readlink(path: *const u8, buf: *mut u8, bufsiz: i32) -> Result<usi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 uselib`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn uselib(library: *const u8) -> Result<i32, Errno>;
+pub unsafe fn uselib(library: *const c_char) -> Result<i32, Errno>;
 
 /// `int swapon(const char __user *specialfile, int swap_flags)`
 ///
@@ -670,7 +672,7 @@ pub unsafe fn uselib(library: *const u8) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 swapon`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn swapon(specialfile: *const u8, swap_flags: i32) -> Result<i32, Errno>;
+pub unsafe fn swapon(specialfile: *const c_char, swap_flags: i32) -> Result<i32, Errno>;
 
 /// `int reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)`
 ///
@@ -688,7 +690,7 @@ pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *mut c_void) -> Re
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 readdir`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn readdir(fd: u32, dirent: *mut c_void, count: u32) -> Result<i32, Errno>;
+pub unsafe fn readdir(fd: i32, dirent: *mut c_void, count: u32) -> Result<i32, Errno>;
 
 /// `void *mmap(struct mmap_arg_struct __user *arg)`
 ///
@@ -718,25 +720,25 @@ pub unsafe fn munmap(addr: usize, len: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 truncate`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn truncate(path: *const u8, length: isize) -> Result<i32, Errno>;
+pub unsafe fn truncate(path: *const c_char, length: isize) -> Result<i32, Errno>;
 
 /// `int ftruncate(unsigned int fd, off_t length)`
 ///
 /// Number 93 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn ftruncate(fd: u32, length: isize) -> Result<i32, Errno>;
+pub fn ftruncate(fd: i32, length: isize) -> Result<i32, Errno>;
 
 /// `int fchmod(unsigned int fd, umode_t mode)`
 ///
 /// Number 94 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn fchmod(fd: u32, mode: u16) -> Result<i32, Errno>;
+pub fn fchmod(fd: i32, mode: u16) -> Result<i32, Errno>;
 
 /// `int fchown(unsigned int fd, old_uid_t user, old_gid_t group)`
 ///
 /// Number 95 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn fchown(fd: u32, user: u16, group: u16) -> Result<i32, Errno>;
+pub fn fchown(fd: i32, user: u16, group: u16) -> Result<i32, Errno>;
 
 /// `int getpriority(int which, int who)`
 ///
@@ -757,7 +759,7 @@ pub fn setpriority(which: i32, who: i32, niceval: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statfs`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn statfs(path: *const u8, buf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn statfs(path: *const c_char, buf: *mut uapi::statfs) -> Result<i32, Errno>;
 
 /// `int fstatfs(unsigned int fd, struct statfs __user *buf)`
 ///
@@ -766,7 +768,7 @@ pub unsafe fn statfs(path: *const u8, buf: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstatfs`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fstatfs(fd: u32, buf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn fstatfs(fd: i32, buf: *mut uapi::statfs) -> Result<i32, Errno>;
 
 /// `int ioperm(unsigned long from, unsigned long num, int on)`
 ///
@@ -785,7 +787,7 @@ pub unsafe fn ioperm(from: usize, num: usize, on: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 socketcall`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn socketcall(call: i32, args: *mut usize) -> Result<isize, Errno>;
+pub unsafe fn socketcall(call: i32, args: *mut uapi::__kernel_ulong_t) -> Result<isize, Errno>;
 
 /// `int syslog(int type, char __user *buf, int len)`
 ///
@@ -803,7 +805,7 @@ pub unsafe fn syslog(type_: i32, buf: *mut u8, len: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setitimer`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setitimer(which: i32, value: *mut c_void, ovalue: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn setitimer(which: i32, value: *mut uapi::__kernel_old_itimerval, ovalue: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
 
 /// `int getitimer(int which, struct __kernel_old_itimerval __user *value)`
 ///
@@ -812,7 +814,7 @@ pub unsafe fn setitimer(which: i32, value: *mut c_void, ovalue: *mut c_void) -> 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getitimer`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getitimer(which: i32, value: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getitimer(which: i32, value: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
 
 /// `int stat(const char __user *filename, struct stat __user *statbuf)`
 ///
@@ -821,7 +823,7 @@ pub unsafe fn getitimer(which: i32, value: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 stat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn stat(filename: *const u8, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn stat(filename: *const c_char, statbuf: *mut uapi::stat) -> Result<i32, Errno>;
 
 /// `int lstat(const char __user *filename, struct stat __user *statbuf)`
 ///
@@ -830,7 +832,7 @@ pub unsafe fn stat(filename: *const u8, statbuf: *mut c_void) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lstat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lstat(filename: *const u8, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn lstat(filename: *const c_char, statbuf: *mut uapi::stat) -> Result<i32, Errno>;
 
 /// `int fstat(unsigned int fd, struct stat __user *statbuf)`
 ///
@@ -839,7 +841,7 @@ pub unsafe fn lstat(filename: *const u8, statbuf: *mut c_void) -> Result<i32, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fstat(fd: u32, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn fstat(fd: i32, statbuf: *mut uapi::stat) -> Result<i32, Errno>;
 
 /// `int olduname(struct old_utsname __user *name)`
 ///
@@ -884,7 +886,7 @@ pub unsafe fn vm86old(user_vm86: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 wait4`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut uapi::rusage) -> Result<i32, Errno>;
 
 /// `int swapoff(const char __user *specialfile)`
 ///
@@ -893,7 +895,7 @@ pub unsafe fn wait4(pid: i32, stat_addr: *mut i32, options: i32, ru: *mut c_void
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 swapoff`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn swapoff(specialfile: *const u8) -> Result<i32, Errno>;
+pub unsafe fn swapoff(specialfile: *const c_char) -> Result<i32, Errno>;
 
 /// `int sysinfo(struct sysinfo __user *info)`
 ///
@@ -902,7 +904,7 @@ pub unsafe fn swapoff(specialfile: *const u8) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sysinfo`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sysinfo(info: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sysinfo(info: *mut uapi::system::sysinfo) -> Result<i32, Errno>;
 
 /// `long ipc(unsigned int call, int first, unsigned long second, unsigned long third, void __user *ptr, long fifth)`
 ///
@@ -917,7 +919,7 @@ pub unsafe fn ipc(call: u32, first: i32, second: usize, third: usize, ptr: *mut 
 ///
 /// Number 118 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn fsync(fd: u32) -> Result<i32, Errno>;
+pub fn fsync(fd: i32) -> Result<i32, Errno>;
 
 /// `long sigreturn(void)`
 ///
@@ -956,7 +958,7 @@ pub unsafe fn setdomainname(name: *const u8, len: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 uname`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn uname(name: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn uname(name: *mut uapi::system::new_utsname) -> Result<i32, Errno>;
 
 /// `int modify_ldt(int func, void __user *ptr, unsigned long bytecount)`
 ///
@@ -995,7 +997,7 @@ pub unsafe fn mprotect(start: usize, len: usize, prot: usize) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sigprocmask`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sigprocmask(how: i32, set: *mut uapi::__kernel_ulong_t, oset: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int init_module(void __user *umod, unsigned long len, const char __user *uargs)`
 ///
@@ -1004,7 +1006,7 @@ pub unsafe fn sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 init_module`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const u8) -> Result<i32, Errno>;
+pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const c_char) -> Result<i32, Errno>;
 
 /// `int delete_module(const char __user *name_user, unsigned int flags)`
 ///
@@ -1013,7 +1015,7 @@ pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const u8) -> Re
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 delete_module`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn delete_module(name_user: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn delete_module(name_user: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int quotactl(unsigned int cmd, const char __user *special, qid_t id, void __user *addr)`
 ///
@@ -1022,7 +1024,7 @@ pub unsafe fn delete_module(name_user: *const u8, flags: u32) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 quotactl`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn quotactl(cmd: u32, special: *const u8, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn quotactl(cmd: u32, special: *const c_char, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
 
 /// `pid_t getpgid(pid_t pid)`
 ///
@@ -1034,7 +1036,7 @@ pub fn getpgid(pid: i32) -> Result<i32, Errno>;
 ///
 /// Number 133 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn fchdir(fd: u32) -> Result<i32, Errno>;
+pub fn fchdir(fd: i32) -> Result<i32, Errno>;
 
 /// `int bdflush(void)`
 ///
@@ -1077,7 +1079,7 @@ pub fn setfsgid(gid: u16) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 _llseek`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn _llseek(fd: u32, offset_high: usize, offset_low: usize, result: *mut i64, whence: u32) -> Result<i32, Errno>;
+pub unsafe fn _llseek(fd: i32, offset_high: usize, offset_low: usize, result: *mut uapi::__kernel_loff_t, whence: u32) -> Result<i32, Errno>;
 
 /// `ssize_t getdents(unsigned int fd, struct linux_dirent __user *dirent, unsigned int count)`
 ///
@@ -1086,7 +1088,7 @@ pub unsafe fn _llseek(fd: u32, offset_high: usize, offset_low: usize, result: *m
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getdents`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getdents(fd: u32, dirent: *mut c_void, count: u32) -> Result<usize, Errno>;
+pub unsafe fn getdents(fd: i32, dirent: *mut c_void, count: u32) -> Result<usize, Errno>;
 
 /// `int _newselect(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_old_timeval __user *tvp)`
 ///
@@ -1095,13 +1097,13 @@ pub unsafe fn getdents(fd: u32, dirent: *mut c_void, count: u32) -> Result<usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 _newselect`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn _newselect(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tvp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn _newselect(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tvp: *mut uapi::__kernel_old_timeval) -> Result<i32, Errno>;
 
 /// `int flock(unsigned int fd, unsigned int cmd)`
 ///
 /// Number 143 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn flock(fd: u32, cmd: u32) -> Result<i32, Errno>;
+pub fn flock(fd: i32, cmd: u32) -> Result<i32, Errno>;
 
 /// `int msync(unsigned long start, size_t len, int flags)`
 ///
@@ -1116,7 +1118,7 @@ pub fn msync(start: usize, len: usize, flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 readv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn readv(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize, Errno>;
+pub unsafe fn readv(fd: i32, vec: *const uapi::iovec, vlen: usize) -> Result<usize, Errno>;
 
 /// `ssize_t writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)`
 ///
@@ -1125,7 +1127,7 @@ pub unsafe fn readv(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 writev`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn writev(fd: usize, vec: *const c_void, vlen: usize) -> Result<usize, Errno>;
+pub unsafe fn writev(fd: i32, vec: *const uapi::iovec, vlen: usize) -> Result<usize, Errno>;
 
 /// `pid_t getsid(pid_t pid)`
 ///
@@ -1137,7 +1139,7 @@ pub fn getsid(pid: i32) -> Result<i32, Errno>;
 ///
 /// Number 148 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn fdatasync(fd: u32) -> Result<i32, Errno>;
+pub fn fdatasync(fd: i32) -> Result<i32, Errno>;
 
 /// `int _sysctl(void)`
 ///
@@ -1227,7 +1229,7 @@ pub fn sched_get_priority_min(policy: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_rr_get_interval`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_rr_get_interval(pid: i32, interval: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sched_rr_get_interval(pid: i32, interval: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int nanosleep(struct old_timespec32 __user *rqtp, struct old_timespec32 __user *rmtp)`
 ///
@@ -1236,7 +1238,7 @@ pub unsafe fn sched_rr_get_interval(pid: i32, interval: *mut c_void) -> Result<i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 nanosleep`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn nanosleep(rqtp: *const c_void, rmtp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn nanosleep(rqtp: *const uapi::__kernel_old_timespec, rmtp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `void *mremap(unsigned long addr, unsigned long old_len, unsigned long new_len, unsigned long flags, unsigned long new_addr)`
 ///
@@ -1261,7 +1263,7 @@ pub fn setresuid(ruid: u16, euid: u16, suid: u16) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresuid`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getresuid(ruid: *mut c_void, euid: *mut c_void, suid: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getresuid(ruid: *mut uapi::__kernel_old_uid_t, euid: *mut uapi::__kernel_old_uid_t, suid: *mut uapi::__kernel_old_uid_t) -> Result<i32, Errno>;
 
 /// `int vm86(unsigned long cmd, unsigned long arg)`
 ///
@@ -1280,7 +1282,7 @@ pub unsafe fn vm86(cmd: usize, arg: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 poll`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn poll(ufds: *mut c_void, nfds: u32, timeout: i32) -> Result<i32, Errno>;
+pub unsafe fn poll(ufds: *mut uapi::pollfd, nfds: u32, timeout: i32) -> Result<i32, Errno>;
 
 /// `int setresgid(old_gid_t rgid, old_gid_t egid, old_gid_t sgid)`
 ///
@@ -1295,7 +1297,7 @@ pub fn setresgid(rgid: u16, egid: u16, sgid: u16) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresgid`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getresgid(rgid: *mut c_void, egid: *mut c_void, sgid: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn getresgid(rgid: *mut uapi::__kernel_old_gid_t, egid: *mut uapi::__kernel_old_gid_t, sgid: *mut uapi::__kernel_old_gid_t) -> Result<i32, Errno>;
 
 /// `int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)`
 ///
@@ -1324,7 +1326,7 @@ pub unsafe fn rt_sigreturn() -> Result<isize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigaction`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigaction(sig: i32, act: *const c_void, oact: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigaction(sig: i32, act: *const uapi::kernel_sigaction, oact: *mut uapi::kernel_sigaction, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigprocmask(int how, sigset_t __user *set, sigset_t __user *oset, size_t sigsetsize)`
 ///
@@ -1333,7 +1335,7 @@ pub unsafe fn rt_sigaction(sig: i32, act: *const c_void, oact: *mut c_void, sigs
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigprocmask`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigprocmask(how: i32, set: *mut uapi::kernel_sigset_t, oset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
 ///
@@ -1342,7 +1344,7 @@ pub unsafe fn rt_sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void, sigs
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigpending`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigpending(set: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigpending(set: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct old_timespec32 __user *uts, size_t sigsetsize)`
 ///
@@ -1351,7 +1353,7 @@ pub unsafe fn rt_sigpending(set: *mut c_void, sigsetsize: usize) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigtimedwait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigtimedwait(uthese: *const c_void, uinfo: *mut c_void, uts: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigtimedwait(uthese: *const uapi::kernel_sigset_t, uinfo: *mut uapi::siginfo_t, uts: *const uapi::__kernel_old_timespec, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigqueueinfo(pid_t pid, int sig, siginfo_t __user *uinfo)`
 ///
@@ -1360,7 +1362,7 @@ pub unsafe fn rt_sigtimedwait(uthese: *const c_void, uinfo: *mut c_void, uts: *c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigqueueinfo`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `int rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)`
 ///
@@ -1369,7 +1371,7 @@ pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut c_void) -> Result<
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigsuspend`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigsuspend(unewset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigsuspend(unewset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `ssize_t pread64(unsigned int fd, char __user *buf, size_t count, loff_t pos)`
 ///
@@ -1378,7 +1380,7 @@ pub unsafe fn rt_sigsuspend(unewset: *mut c_void, sigsetsize: usize) -> Result<i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pread64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
+pub unsafe fn pread64(fd: i32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
 
 /// `ssize_t pwrite64(unsigned int fd, const char __user *buf, size_t count, loff_t pos)`
 ///
@@ -1387,7 +1389,7 @@ pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pwrite64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pwrite64(fd: u32, buf: *const u8, count: usize, pos: i64) -> Result<usize, Errno>;
+pub unsafe fn pwrite64(fd: i32, buf: *const u8, count: usize, pos: i64) -> Result<usize, Errno>;
 
 /// `int chown(const char __user *filename, old_uid_t user, old_gid_t group)`
 ///
@@ -1396,7 +1398,7 @@ pub unsafe fn pwrite64(fd: u32, buf: *const u8, count: usize, pos: i64) -> Resul
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chown`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn chown(filename: *const u8, user: u16, group: u16) -> Result<i32, Errno>;
+pub unsafe fn chown(filename: *const c_char, user: u16, group: u16) -> Result<i32, Errno>;
 
 /// `ssize_t getcwd(char __user *buf, unsigned long size)`
 ///
@@ -1432,7 +1434,7 @@ pub unsafe fn capset(header: *mut c_void, data: *const c_void) -> Result<i32, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sigaltstack`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sigaltstack(uss: *const c_void, uoss: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sigaltstack(uss: *const uapi::stack_t, uoss: *mut uapi::stack_t) -> Result<i32, Errno>;
 
 /// `ssize_t sendfile(int out_fd, int in_fd, off_t __user *offset, size_t count)`
 ///
@@ -1441,7 +1443,7 @@ pub unsafe fn sigaltstack(uss: *const c_void, uoss: *mut c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendfile`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut c_void, count: usize) -> Result<usize, Errno>;
+pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut uapi::__kernel_off_t, count: usize) -> Result<usize, Errno>;
 
 /// `pid_t vfork(void)`
 ///
@@ -1460,7 +1462,7 @@ pub unsafe fn vfork() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 ugetrlimit`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn ugetrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn ugetrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, Errno>;
 
 /// `void *mmap2(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long pgoff)`
 ///
@@ -1470,7 +1472,7 @@ pub unsafe fn ugetrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>
 /// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mmap2(addr: usize, len: usize, prot: usize, flags: usize, fd: usize, pgoff: usize) -> Result<usize, Errno>;
+pub unsafe fn mmap2(addr: usize, len: usize, prot: usize, flags: usize, fd: i32, pgoff: usize) -> Result<usize, Errno>;
 
 /// `int truncate64(const char __user *path, loff_t length)`
 ///
@@ -1479,13 +1481,13 @@ pub unsafe fn mmap2(addr: usize, len: usize, prot: usize, flags: usize, fd: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 truncate64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn truncate64(path: *const u8, length: i64) -> Result<i32, Errno>;
+pub unsafe fn truncate64(path: *const c_char, length: i64) -> Result<i32, Errno>;
 
 /// `int ftruncate64(unsigned int fd, loff_t length)`
 ///
 /// Number 194 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn ftruncate64(fd: u32, length: i64) -> Result<i32, Errno>;
+pub fn ftruncate64(fd: i32, length: i64) -> Result<i32, Errno>;
 
 /// `int stat64(const char __user *filename, struct stat64 __user *statbuf)`
 ///
@@ -1494,7 +1496,7 @@ pub fn ftruncate64(fd: u32, length: i64) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 stat64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn stat64(filename: *const u8, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn stat64(filename: *const c_char, statbuf: *mut uapi::stat64) -> Result<i32, Errno>;
 
 /// `int lstat64(const char __user *filename, struct stat64 __user *statbuf)`
 ///
@@ -1503,7 +1505,7 @@ pub unsafe fn stat64(filename: *const u8, statbuf: *mut c_void) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lstat64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lstat64(filename: *const u8, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn lstat64(filename: *const c_char, statbuf: *mut uapi::stat64) -> Result<i32, Errno>;
 
 /// `int fstat64(unsigned long fd, struct stat64 __user *statbuf)`
 ///
@@ -1512,7 +1514,7 @@ pub unsafe fn lstat64(filename: *const u8, statbuf: *mut c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstat64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fstat64(fd: usize, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn fstat64(fd: i32, statbuf: *mut uapi::stat64) -> Result<i32, Errno>;
 
 /// `int lchown32(const char __user *filename, uid_t user, gid_t group)`
 ///
@@ -1521,7 +1523,7 @@ pub unsafe fn fstat64(fd: usize, statbuf: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lchown32`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lchown32(filename: *const u8, user: u32, group: u32) -> Result<i32, Errno>;
+pub unsafe fn lchown32(filename: *const c_char, user: u32, group: u32) -> Result<i32, Errno>;
 
 /// `uid_t getuid32(void)`
 ///
@@ -1566,7 +1568,7 @@ pub fn setregid32(rgid: u32, egid: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getgroups32`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getgroups32(gidsetsize: i32, grouplist: *mut u32) -> Result<i32, Errno>;
+pub unsafe fn getgroups32(gidsetsize: i32, grouplist: *mut uapi::__kernel_gid32_t) -> Result<i32, Errno>;
 
 /// `int setgroups32(int gidsetsize, gid_t __user *grouplist)`
 ///
@@ -1575,13 +1577,13 @@ pub unsafe fn getgroups32(gidsetsize: i32, grouplist: *mut u32) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setgroups32`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setgroups32(gidsetsize: i32, grouplist: *const u32) -> Result<i32, Errno>;
+pub unsafe fn setgroups32(gidsetsize: i32, grouplist: *const uapi::__kernel_gid32_t) -> Result<i32, Errno>;
 
 /// `int fchown32(unsigned int fd, uid_t user, gid_t group)`
 ///
 /// Number 207 on x86, through `sysenter`.
 #[fast_syscall(abi = "x86")]
-pub fn fchown32(fd: u32, user: u32, group: u32) -> Result<i32, Errno>;
+pub fn fchown32(fd: i32, user: u32, group: u32) -> Result<i32, Errno>;
 
 /// `int setresuid32(uid_t ruid, uid_t euid, uid_t suid)`
 ///
@@ -1596,7 +1598,7 @@ pub fn setresuid32(ruid: u32, euid: u32, suid: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresuid32`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getresuid32(ruid: *mut u32, euid: *mut u32, suid: *mut u32) -> Result<i32, Errno>;
+pub unsafe fn getresuid32(ruid: *mut uapi::__kernel_uid32_t, euid: *mut uapi::__kernel_uid32_t, suid: *mut uapi::__kernel_uid32_t) -> Result<i32, Errno>;
 
 /// `int setresgid32(gid_t rgid, gid_t egid, gid_t sgid)`
 ///
@@ -1611,7 +1613,7 @@ pub fn setresgid32(rgid: u32, egid: u32, sgid: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getresgid32`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getresgid32(rgid: *mut u32, egid: *mut u32, sgid: *mut u32) -> Result<i32, Errno>;
+pub unsafe fn getresgid32(rgid: *mut uapi::__kernel_gid32_t, egid: *mut uapi::__kernel_gid32_t, sgid: *mut uapi::__kernel_gid32_t) -> Result<i32, Errno>;
 
 /// `int chown32(const char __user *filename, uid_t user, gid_t group)`
 ///
@@ -1620,7 +1622,7 @@ pub unsafe fn getresgid32(rgid: *mut u32, egid: *mut u32, sgid: *mut u32) -> Res
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 chown32`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn chown32(filename: *const u8, user: u32, group: u32) -> Result<i32, Errno>;
+pub unsafe fn chown32(filename: *const c_char, user: u32, group: u32) -> Result<i32, Errno>;
 
 /// `int setuid32(uid_t uid)`
 ///
@@ -1653,7 +1655,7 @@ pub fn setfsgid32(gid: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pivot_root`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pivot_root(new_root: *const u8, put_old: *const u8) -> Result<i32, Errno>;
+pub unsafe fn pivot_root(new_root: *const c_char, put_old: *const c_char) -> Result<i32, Errno>;
 
 /// `int mincore(unsigned long start, size_t len, unsigned char __user *vec)`
 ///
@@ -1681,7 +1683,7 @@ pub unsafe fn madvise(start: usize, len: usize, behavior: i32) -> Result<i32, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getdents64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getdents64(fd: u32, dirent: *mut c_void, count: u32) -> Result<usize, Errno>;
+pub unsafe fn getdents64(fd: i32, dirent: *mut uapi::linux_dirent64, count: u32) -> Result<usize, Errno>;
 
 /// `int fcntl64(unsigned int fd, unsigned int cmd, unsigned long arg)`
 ///
@@ -1691,7 +1693,7 @@ pub unsafe fn getdents64(fd: u32, dirent: *mut c_void, count: u32) -> Result<usi
 /// For some commands an integer argument is an address the kernel reads or writes: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "addresses"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fcntl64(fd: u32, cmd: u32, arg: usize) -> Result<i32, Errno>;
+pub unsafe fn fcntl64(fd: i32, cmd: u32, arg: usize) -> Result<i32, Errno>;
 
 /// `pid_t gettid(void)`
 ///
@@ -1712,7 +1714,7 @@ pub fn readahead(fd: i32, offset: i64, count: usize) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn setxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `int lsetxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -1721,7 +1723,7 @@ pub unsafe fn setxattr(path: *const u8, name: *const u8, value: *const c_void, s
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsetxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lsetxattr(path: *const u8, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn lsetxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `int fsetxattr(int fd, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -1730,7 +1732,7 @@ pub unsafe fn lsetxattr(path: *const u8, name: *const u8, value: *const c_void, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsetxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fsetxattr(fd: i32, name: *const u8, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn fsetxattr(fd: i32, name: *const c_char, value: *const c_void, size: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `ssize_t getxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
 ///
@@ -1739,7 +1741,7 @@ pub unsafe fn fsetxattr(fd: i32, name: *const u8, value: *const c_void, size: us
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getxattr(path: *const u8, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn getxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t lgetxattr(const char __user *path, const char __user *name, void __user *value, size_t size)`
 ///
@@ -1748,7 +1750,7 @@ pub unsafe fn getxattr(path: *const u8, name: *const u8, value: *mut c_void, siz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lgetxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lgetxattr(path: *const u8, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn lgetxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t fgetxattr(int fd, const char __user *name, void __user *value, size_t size)`
 ///
@@ -1757,7 +1759,7 @@ pub unsafe fn lgetxattr(path: *const u8, name: *const u8, value: *mut c_void, si
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fgetxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fgetxattr(fd: i32, name: *const u8, value: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn fgetxattr(fd: i32, name: *const c_char, value: *mut c_void, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t listxattr(const char __user *path, char __user *list, size_t size)`
 ///
@@ -1766,7 +1768,7 @@ pub unsafe fn fgetxattr(fd: i32, name: *const u8, value: *mut c_void, size: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn listxattr(path: *const u8, list: *mut u8, size: usize) -> Result<usize, Errno>;
+pub unsafe fn listxattr(path: *const c_char, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t llistxattr(const char __user *path, char __user *list, size_t size)`
 ///
@@ -1775,7 +1777,7 @@ pub unsafe fn listxattr(path: *const u8, list: *mut u8, size: usize) -> Result<u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 llistxattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn llistxattr(path: *const u8, list: *mut u8, size: usize) -> Result<usize, Errno>;
+pub unsafe fn llistxattr(path: *const c_char, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t flistxattr(int fd, char __user *list, size_t size)`
 ///
@@ -1793,7 +1795,7 @@ pub unsafe fn flistxattr(fd: i32, list: *mut u8, size: usize) -> Result<usize, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 removexattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn removexattr(path: *const u8, name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn removexattr(path: *const c_char, name: *const c_char) -> Result<i32, Errno>;
 
 /// `int lremovexattr(const char __user *path, const char __user *name)`
 ///
@@ -1802,7 +1804,7 @@ pub unsafe fn removexattr(path: *const u8, name: *const u8) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lremovexattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lremovexattr(path: *const u8, name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn lremovexattr(path: *const c_char, name: *const c_char) -> Result<i32, Errno>;
 
 /// `int fremovexattr(int fd, const char __user *name)`
 ///
@@ -1811,7 +1813,7 @@ pub unsafe fn lremovexattr(path: *const u8, name: *const u8) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fremovexattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fremovexattr(fd: i32, name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn fremovexattr(fd: i32, name: *const c_char) -> Result<i32, Errno>;
 
 /// `int tkill(pid_t pid, int sig)`
 ///
@@ -1826,7 +1828,7 @@ pub fn tkill(pid: i32, sig: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendfile64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendfile64(out_fd: i32, in_fd: i32, offset: *mut i64, count: usize) -> Result<usize, Errno>;
+pub unsafe fn sendfile64(out_fd: i32, in_fd: i32, offset: *mut uapi::__kernel_loff_t, count: usize) -> Result<usize, Errno>;
 
 /// `int futex(u32 __user *uaddr, int op, u32 val, const struct old_timespec32 __user *utime, u32 __user *uaddr2, u32 val3)`
 ///
@@ -1835,7 +1837,7 @@ pub unsafe fn sendfile64(out_fd: i32, in_fd: i32, offset: *mut i64, count: usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, uaddr2: *mut u32, val3: u32) -> Result<i32, Errno>;
+pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const uapi::__kernel_old_timespec, uaddr2: *mut u32, val3: u32) -> Result<i32, Errno>;
 
 /// `int sched_setaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
 ///
@@ -1844,7 +1846,7 @@ pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, ua
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_setaffinity`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const usize) -> Result<i32, Errno>;
+pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int sched_getaffinity(pid_t pid, unsigned int len, unsigned long __user *user_mask_ptr)`
 ///
@@ -1853,7 +1855,7 @@ pub unsafe fn sched_setaffinity(pid: i32, len: u32, user_mask_ptr: *const usize)
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_getaffinity`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_getaffinity(pid: i32, len: u32, user_mask_ptr: *mut usize) -> Result<i32, Errno>;
+pub unsafe fn sched_getaffinity(pid: i32, len: u32, user_mask_ptr: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int set_thread_area(struct user_desc __user *u_info)`
 ///
@@ -1864,7 +1866,7 @@ pub unsafe fn sched_getaffinity(pid: i32, len: u32, user_mask_ptr: *mut usize) -
 /// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn set_thread_area(u_info: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn set_thread_area(u_info: *mut uapi::user_desc) -> Result<i32, Errno>;
 
 /// `int get_thread_area(struct user_desc __user *u_info)`
 ///
@@ -1873,7 +1875,7 @@ pub unsafe fn set_thread_area(u_info: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_thread_area`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn get_thread_area(u_info: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn get_thread_area(u_info: *mut uapi::user_desc) -> Result<i32, Errno>;
 
 /// `int io_setup(unsigned nr_reqs, aio_context_t __user *ctx)`
 ///
@@ -1882,7 +1884,7 @@ pub unsafe fn get_thread_area(u_info: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_setup`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_setup(nr_reqs: u32, ctx: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn io_setup(nr_reqs: u32, ctx: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int io_destroy(aio_context_t ctx)`
 ///
@@ -1901,7 +1903,7 @@ pub unsafe fn io_destroy(ctx: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_getevents`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_void, timeout: *mut c_void) -> Result<isize, Errno>;
+pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_void, timeout: *mut uapi::__kernel_old_timespec) -> Result<isize, Errno>;
 
 /// `long io_submit(aio_context_t ctx_id, long nr, struct iocb __user * __user *iocbpp)`
 ///
@@ -1946,7 +1948,7 @@ pub fn epoll_create(size: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_ctl`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut uapi::epoll_event) -> Result<i32, Errno>;
 
 /// `int epoll_wait(int epfd, struct epoll_event __user *events, int maxevents, int timeout)`
 ///
@@ -1955,7 +1957,7 @@ pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut c_void) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_wait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn epoll_wait(epfd: i32, events: *mut c_void, maxevents: i32, timeout: i32) -> Result<i32, Errno>;
+pub unsafe fn epoll_wait(epfd: i32, events: *mut uapi::epoll_event, maxevents: i32, timeout: i32) -> Result<i32, Errno>;
 
 /// `int remap_file_pages(unsigned long start, unsigned long size, unsigned long prot, unsigned long pgoff, unsigned long flags)`
 ///
@@ -1985,7 +1987,7 @@ pub unsafe fn set_tid_address(tidptr: *mut i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_create`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut c_void, created_timer_id: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut uapi::sigevent, created_timer_id: *mut uapi::__kernel_timer_t) -> Result<i32, Errno>;
 
 /// `int timer_settime(timer_t timer_id, int flags, struct old_itimerspec32 __user *new, struct old_itimerspec32 __user *old)`
 ///
@@ -1994,7 +1996,7 @@ pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut c_void, crea
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_settime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_settime(timer_id: i32, flags: i32, new: *mut c_void, old: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_settime(timer_id: i32, flags: i32, new: *mut uapi::itimerspec, old: *mut uapi::itimerspec) -> Result<i32, Errno>;
 
 /// `int timer_gettime(timer_t timer_id, struct old_itimerspec32 __user *setting)`
 ///
@@ -2003,7 +2005,7 @@ pub unsafe fn timer_settime(timer_id: i32, flags: i32, new: *mut c_void, old: *m
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_gettime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_gettime(timer_id: i32, setting: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_gettime(timer_id: i32, setting: *mut uapi::itimerspec) -> Result<i32, Errno>;
 
 /// `int timer_getoverrun(timer_t timer_id)`
 ///
@@ -2024,7 +2026,7 @@ pub fn timer_delete(timer_id: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_settime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_settime(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_settime(which_clock: i32, tp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int clock_gettime(clockid_t which_clock, struct old_timespec32 __user *tp)`
 ///
@@ -2033,7 +2035,7 @@ pub unsafe fn clock_settime(which_clock: i32, tp: *mut c_void) -> Result<i32, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_gettime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_gettime(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_gettime(which_clock: i32, tp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int clock_getres(clockid_t which_clock, struct old_timespec32 __user *tp)`
 ///
@@ -2042,7 +2044,7 @@ pub unsafe fn clock_gettime(which_clock: i32, tp: *mut c_void) -> Result<i32, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_getres`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_getres(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_getres(which_clock: i32, tp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int clock_nanosleep(clockid_t which_clock, int flags, struct old_timespec32 __user *rqtp, struct old_timespec32 __user *rmtp)`
 ///
@@ -2051,7 +2053,7 @@ pub unsafe fn clock_getres(which_clock: i32, tp: *mut c_void) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_nanosleep`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *mut c_void, rmtp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *mut uapi::__kernel_old_timespec, rmtp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int statfs64(const char __user *path, size_t sz, struct statfs64 __user *buf)`
 ///
@@ -2060,7 +2062,7 @@ pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *mut c_void, r
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statfs64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn statfs64(path: *const u8, sz: usize, buf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn statfs64(path: *const c_char, sz: usize, buf: *mut uapi::statfs64) -> Result<i32, Errno>;
 
 /// `int fstatfs64(unsigned int fd, size_t sz, struct statfs64 __user *buf)`
 ///
@@ -2069,7 +2071,7 @@ pub unsafe fn statfs64(path: *const u8, sz: usize, buf: *mut c_void) -> Result<i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstatfs64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fstatfs64(fd: u32, sz: usize, buf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn fstatfs64(fd: i32, sz: usize, buf: *mut uapi::statfs64) -> Result<i32, Errno>;
 
 /// `int tgkill(pid_t tgid, pid_t pid, int sig)`
 ///
@@ -2084,7 +2086,7 @@ pub fn tgkill(tgid: i32, pid: i32, sig: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimes`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utimes(filename: *const u8, t: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn utimes(filename: *const c_char, t: *mut uapi::__kernel_old_timeval) -> Result<i32, Errno>;
 
 /// `int fadvise64_64(int fd, loff_t offset, loff_t len, int advice)`
 ///
@@ -2099,7 +2101,7 @@ pub fn fadvise64_64(fd: i32, offset: i64, len: i64, advice: i32) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mbind`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const usize, maxnode: usize, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const uapi::__kernel_ulong_t, maxnode: usize, flags: u32) -> Result<i32, Errno>;
 
 /// `int get_mempolicy(int __user *policy, unsigned long __user *nmask, unsigned long maxnode, unsigned long addr, unsigned long flags)`
 ///
@@ -2108,7 +2110,7 @@ pub unsafe fn mbind(start: usize, len: usize, mode: usize, nmask: *const usize, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_mempolicy`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut usize, maxnode: usize, addr: usize, flags: usize) -> Result<i32, Errno>;
+pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut uapi::__kernel_ulong_t, maxnode: usize, addr: usize, flags: usize) -> Result<i32, Errno>;
 
 /// `int set_mempolicy(int mode, const unsigned long __user *nmask, unsigned long maxnode)`
 ///
@@ -2117,7 +2119,7 @@ pub unsafe fn get_mempolicy(policy: *mut i32, nmask: *mut usize, maxnode: usize,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 set_mempolicy`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize) -> Result<i32, Errno>;
+pub unsafe fn set_mempolicy(mode: i32, nmask: *const uapi::__kernel_ulong_t, maxnode: usize) -> Result<i32, Errno>;
 
 /// `int mq_open(const char __user *name, int oflag, umode_t mode, struct mq_attr __user *attr)`
 ///
@@ -2126,7 +2128,7 @@ pub unsafe fn set_mempolicy(mode: i32, nmask: *const usize, maxnode: usize) -> R
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_open`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_open(name: *const c_char, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
 
 /// `int mq_unlink(const char __user *name)`
 ///
@@ -2135,7 +2137,7 @@ pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *mut c_void)
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_unlink`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_unlink(name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn mq_unlink(name: *const c_char) -> Result<i32, Errno>;
 
 /// `int mq_timedsend(mqd_t mqdes, const char __user *u_msg_ptr, unsigned int msg_len, unsigned int msg_prio, const struct old_timespec32 __user *u_abs_timeout)`
 ///
@@ -2144,7 +2146,7 @@ pub unsafe fn mq_unlink(name: *const u8) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedsend`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_timedsend(mqdes: i32, u_msg_ptr: *const u8, msg_len: u32, msg_prio: u32, u_abs_timeout: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_timedsend(mqdes: i32, u_msg_ptr: *const u8, msg_len: u32, msg_prio: u32, u_abs_timeout: *const uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `ssize_t mq_timedreceive(mqd_t mqdes, char __user *u_msg_ptr, unsigned int msg_len, unsigned int __user *u_msg_prio, const struct old_timespec32 __user *u_abs_timeout)`
 ///
@@ -2153,7 +2155,7 @@ pub unsafe fn mq_timedsend(mqdes: i32, u_msg_ptr: *const u8, msg_len: u32, msg_p
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedreceive`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_timedreceive(mqdes: i32, u_msg_ptr: *mut u8, msg_len: u32, u_msg_prio: *mut u32, u_abs_timeout: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn mq_timedreceive(mqdes: i32, u_msg_ptr: *mut u8, msg_len: u32, u_msg_prio: *mut u32, u_abs_timeout: *const uapi::__kernel_old_timespec) -> Result<usize, Errno>;
 
 /// `int mq_notify(mqd_t mqdes, const struct sigevent __user *notification)`
 ///
@@ -2162,7 +2164,7 @@ pub unsafe fn mq_timedreceive(mqdes: i32, u_msg_ptr: *mut u8, msg_len: u32, u_ms
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_notify`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_notify(mqdes: i32, notification: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_notify(mqdes: i32, notification: *const uapi::sigevent) -> Result<i32, Errno>;
 
 /// `int mq_getsetattr(mqd_t mqdes, const struct mq_attr __user *mqstat, struct mq_attr __user *omqstat)`
 ///
@@ -2189,7 +2191,7 @@ pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 waitid`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn waitid(which: i32, pid: i32, infop: *mut c_void, options: i32, ru: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn waitid(which: i32, pid: i32, infop: *mut uapi::siginfo_t, options: i32, ru: *mut uapi::rusage) -> Result<i32, Errno>;
 
 /// `int add_key(const char __user *_type, const char __user *_description, const void __user *_payload, size_t plen, key_serial_t destringid)`
 ///
@@ -2198,7 +2200,7 @@ pub unsafe fn waitid(which: i32, pid: i32, infop: *mut c_void, options: i32, ru:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 add_key`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn add_key(_type: *const u8, _description: *const u8, _payload: *const c_void, plen: usize, destringid: i32) -> Result<i32, Errno>;
+pub unsafe fn add_key(_type: *const c_char, _description: *const c_char, _payload: *const c_void, plen: usize, destringid: i32) -> Result<i32, Errno>;
 
 /// `int request_key(const char __user *_type, const char __user *_description, const char __user *_callout_info, key_serial_t destringid)`
 ///
@@ -2207,7 +2209,7 @@ pub unsafe fn add_key(_type: *const u8, _description: *const u8, _payload: *cons
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 request_key`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn request_key(_type: *const u8, _description: *const u8, _callout_info: *const u8, destringid: i32) -> Result<i32, Errno>;
+pub unsafe fn request_key(_type: *const c_char, _description: *const c_char, _callout_info: *const c_char, destringid: i32) -> Result<i32, Errno>;
 
 /// `long keyctl(int cmd, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)`
 ///
@@ -2244,7 +2246,7 @@ pub fn inotify_init() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 inotify_add_watch`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn inotify_add_watch(fd: i32, path: *const u8, mask: u32) -> Result<i32, Errno>;
+pub unsafe fn inotify_add_watch(fd: i32, path: *const c_char, mask: u32) -> Result<i32, Errno>;
 
 /// `int inotify_rm_watch(int fd, __s32 wd)`
 ///
@@ -2259,7 +2261,7 @@ pub fn inotify_rm_watch(fd: i32, wd: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 migrate_pages`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const usize, to: *const usize) -> Result<isize, Errno>;
+pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const uapi::__kernel_ulong_t, to: *const uapi::__kernel_ulong_t) -> Result<isize, Errno>;
 
 /// `int openat(int dfd, const char __user *filename, int flags, umode_t mode)`
 ///
@@ -2268,7 +2270,7 @@ pub unsafe fn migrate_pages(pid: i32, maxnode: usize, from: *const usize, to: *c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn openat(dfd: i32, filename: *const u8, flags: i32, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn openat(dfd: i32, filename: *const c_char, flags: i32, mode: u16) -> Result<i32, Errno>;
 
 /// `int mkdirat(int dfd, const char __user *pathname, umode_t mode)`
 ///
@@ -2277,7 +2279,7 @@ pub unsafe fn openat(dfd: i32, filename: *const u8, flags: i32, mode: u16) -> Re
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mkdirat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mkdirat(dfd: i32, pathname: *const u8, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn mkdirat(dfd: i32, pathname: *const c_char, mode: u16) -> Result<i32, Errno>;
 
 /// `int mknodat(int dfd, const char __user *filename, umode_t mode, unsigned dev)`
 ///
@@ -2286,7 +2288,7 @@ pub unsafe fn mkdirat(dfd: i32, pathname: *const u8, mode: u16) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mknodat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mknodat(dfd: i32, filename: *const u8, mode: u16, dev: u32) -> Result<i32, Errno>;
+pub unsafe fn mknodat(dfd: i32, filename: *const c_char, mode: u16, dev: u32) -> Result<i32, Errno>;
 
 /// `int fchownat(int dfd, const char __user *filename, uid_t user, gid_t group, int flag)`
 ///
@@ -2295,7 +2297,7 @@ pub unsafe fn mknodat(dfd: i32, filename: *const u8, mode: u16, dev: u32) -> Res
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchownat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fchownat(dfd: i32, filename: *const u8, user: u32, group: u32, flag: i32) -> Result<i32, Errno>;
+pub unsafe fn fchownat(dfd: i32, filename: *const c_char, user: u32, group: u32, flag: i32) -> Result<i32, Errno>;
 
 /// `int futimesat(unsigned int dfd, const char __user *filename, struct old_timeval32 __user *t)`
 ///
@@ -2304,7 +2306,7 @@ pub unsafe fn fchownat(dfd: i32, filename: *const u8, user: u32, group: u32, fla
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futimesat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futimesat(dfd: u32, filename: *const u8, t: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn futimesat(dfd: i32, filename: *const c_char, t: *mut uapi::__kernel_old_timeval) -> Result<i32, Errno>;
 
 /// `int fstatat64(int dfd, const char __user *filename, struct stat64 __user *statbuf, int flag)`
 ///
@@ -2313,7 +2315,7 @@ pub unsafe fn futimesat(dfd: u32, filename: *const u8, t: *mut c_void) -> Result
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fstatat64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fstatat64(dfd: i32, filename: *const u8, statbuf: *mut c_void, flag: i32) -> Result<i32, Errno>;
+pub unsafe fn fstatat64(dfd: i32, filename: *const c_char, statbuf: *mut uapi::stat64, flag: i32) -> Result<i32, Errno>;
 
 /// `int unlinkat(int dfd, const char __user *pathname, int flag)`
 ///
@@ -2322,7 +2324,7 @@ pub unsafe fn fstatat64(dfd: i32, filename: *const u8, statbuf: *mut c_void, fla
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 unlinkat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn unlinkat(dfd: i32, pathname: *const u8, flag: i32) -> Result<i32, Errno>;
+pub unsafe fn unlinkat(dfd: i32, pathname: *const c_char, flag: i32) -> Result<i32, Errno>;
 
 /// `int renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)`
 ///
@@ -2331,7 +2333,7 @@ pub unsafe fn unlinkat(dfd: i32, pathname: *const u8, flag: i32) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 renameat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn renameat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn renameat(olddfd: i32, oldname: *const c_char, newdfd: i32, newname: *const c_char) -> Result<i32, Errno>;
 
 /// `int linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname, int flags)`
 ///
@@ -2340,7 +2342,7 @@ pub unsafe fn renameat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 linkat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn linkat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn linkat(olddfd: i32, oldname: *const c_char, newdfd: i32, newname: *const c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int symlinkat(const char __user *oldname, int newdfd, const char __user *newname)`
 ///
@@ -2349,7 +2351,7 @@ pub unsafe fn linkat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *con
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 symlinkat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn symlinkat(oldname: *const u8, newdfd: i32, newname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn symlinkat(oldname: *const c_char, newdfd: i32, newname: *const c_char) -> Result<i32, Errno>;
 
 /// `ssize_t readlinkat(int dfd, const char __user *path, char __user *buf, int bufsiz)`
 ///
@@ -2358,7 +2360,7 @@ pub unsafe fn symlinkat(oldname: *const u8, newdfd: i32, newname: *const u8) -> 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 readlinkat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn readlinkat(dfd: i32, path: *const u8, buf: *mut u8, bufsiz: i32) -> Result<usize, Errno>;
+pub unsafe fn readlinkat(dfd: i32, path: *const c_char, buf: *mut u8, bufsiz: i32) -> Result<usize, Errno>;
 
 /// `int fchmodat(int dfd, const char __user *filename, umode_t mode)`
 ///
@@ -2367,7 +2369,7 @@ pub unsafe fn readlinkat(dfd: i32, path: *const u8, buf: *mut u8, bufsiz: i32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchmodat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fchmodat(dfd: i32, filename: *const u8, mode: u16) -> Result<i32, Errno>;
+pub unsafe fn fchmodat(dfd: i32, filename: *const c_char, mode: u16) -> Result<i32, Errno>;
 
 /// `int faccessat(int dfd, const char __user *filename, int mode)`
 ///
@@ -2376,7 +2378,7 @@ pub unsafe fn fchmodat(dfd: i32, filename: *const u8, mode: u16) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 faccessat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn faccessat(dfd: i32, filename: *const u8, mode: i32) -> Result<i32, Errno>;
+pub unsafe fn faccessat(dfd: i32, filename: *const c_char, mode: i32) -> Result<i32, Errno>;
 
 /// `int pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct old_timespec32 __user *tsp, void __user *sig)`
 ///
@@ -2385,7 +2387,7 @@ pub unsafe fn faccessat(dfd: i32, filename: *const u8, mode: i32) -> Result<i32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_old_timespec, sig: *mut c_void) -> Result<i32, Errno>;
 
 /// `int ppoll(struct pollfd __user *ufds, unsigned int nfds, struct old_timespec32 __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -2394,7 +2396,7 @@ pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 ppoll`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn ppoll(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn ppoll(ufds: *mut uapi::pollfd, nfds: u32, tsp: *mut uapi::__kernel_old_timespec, sigmask: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int unshare(unsigned long unshare_flags)`
 ///
@@ -2411,7 +2413,7 @@ pub fn unshare(unshare_flags: usize) -> Result<i32, Errno>;
 /// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn set_robust_list(head: *mut c_void, len: usize) -> Result<i32, Errno>;
+pub unsafe fn set_robust_list(head: *mut uapi::robust_list_head, len: usize) -> Result<i32, Errno>;
 
 /// `int get_robust_list(int pid, struct robust_list_head __user * __user *head_ptr, size_t __user *len_ptr)`
 ///
@@ -2420,7 +2422,7 @@ pub unsafe fn set_robust_list(head: *mut c_void, len: usize) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 get_robust_list`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut usize) -> Result<i32, Errno>;
+pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut uapi::__kernel_size_t) -> Result<i32, Errno>;
 
 /// `ssize_t splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)`
 ///
@@ -2429,7 +2431,7 @@ pub unsafe fn get_robust_list(pid: i32, head_ptr: *mut c_void, len_ptr: *mut usi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 splice`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn splice(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out: *mut i64, len: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn splice(fd_in: i32, off_in: *mut uapi::__kernel_loff_t, fd_out: i32, off_out: *mut uapi::__kernel_loff_t, len: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `int sync_file_range(int fd, loff_t offset, loff_t nbytes, unsigned int flags)`
 ///
@@ -2450,7 +2452,7 @@ pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> Result<usize, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 vmsplice`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn vmsplice(fd: i32, iov: *const c_void, nr_segs: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn vmsplice(fd: i32, iov: *const uapi::iovec, nr_segs: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `long move_pages(pid_t pid, unsigned long nr_pages, const void __user * __user *pages, const int __user *nodes, int __user *status, int flags)`
 ///
@@ -2477,7 +2479,7 @@ pub unsafe fn getcpu(cpu: *mut u32, node: *mut u32, cache: *mut c_void) -> Resul
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_pwait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn epoll_pwait(epfd: i32, events: *mut c_void, maxevents: i32, timeout: i32, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn epoll_pwait(epfd: i32, events: *mut uapi::epoll_event, maxevents: i32, timeout: i32, sigmask: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int utimensat(unsigned int dfd, const char __user *filename, struct old_timespec32 __user *t, int flags)`
 ///
@@ -2486,7 +2488,7 @@ pub unsafe fn epoll_pwait(epfd: i32, events: *mut c_void, maxevents: i32, timeou
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utimensat(dfd: u32, filename: *const u8, t: *mut c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat(dfd: i32, filename: *const c_char, t: *mut uapi::__kernel_old_timespec, flags: i32) -> Result<i32, Errno>;
 
 /// `int signalfd(int ufd, sigset_t __user *user_mask, size_t sizemask)`
 ///
@@ -2495,7 +2497,7 @@ pub unsafe fn utimensat(dfd: u32, filename: *const u8, t: *mut c_void, flags: i3
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn signalfd(ufd: i32, user_mask: *mut c_void, sizemask: usize) -> Result<i32, Errno>;
+pub unsafe fn signalfd(ufd: i32, user_mask: *mut uapi::kernel_sigset_t, sizemask: usize) -> Result<i32, Errno>;
 
 /// `int timerfd_create(int clockid, int flags)`
 ///
@@ -2522,7 +2524,7 @@ pub fn fallocate(fd: i32, mode: i32, offset: i64, len: i64) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_settime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const c_void, otmr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const uapi::itimerspec, otmr: *mut uapi::itimerspec) -> Result<i32, Errno>;
 
 /// `int timerfd_gettime(int ufd, struct old_itimerspec32 __user *otmr)`
 ///
@@ -2531,7 +2533,7 @@ pub unsafe fn timerfd_settime(ufd: i32, flags: i32, utmr: *const c_void, otmr: *
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_gettime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut uapi::itimerspec) -> Result<i32, Errno>;
 
 /// `int signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)`
 ///
@@ -2540,7 +2542,7 @@ pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut c_void) -> Result<i32, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd4`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn signalfd4(ufd: i32, user_mask: *mut c_void, sizemask: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn signalfd4(ufd: i32, user_mask: *mut uapi::kernel_sigset_t, sizemask: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `int eventfd2(unsigned int count, int flags)`
 ///
@@ -2562,7 +2564,7 @@ pub fn epoll_create1(flags: i32) -> Result<i32, Errno>;
 /// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn dup3(oldfd: i32, newfd: i32, flags: i32) -> Result<i32, Errno>;
 
 /// `int pipe2(int __user *fildes, int flags)`
 ///
@@ -2586,7 +2588,7 @@ pub fn inotify_init1(flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 preadv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn preadv(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
+pub unsafe fn preadv(fd: i32, vec: *const uapi::iovec, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
 
 /// `ssize_t pwritev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h)`
 ///
@@ -2595,7 +2597,7 @@ pub unsafe fn preadv(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, p
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pwritev`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pwritev(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
+pub unsafe fn pwritev(fd: i32, vec: *const uapi::iovec, vlen: usize, pos_l: usize, pos_h: usize) -> Result<usize, Errno>;
 
 /// `int rt_tgsigqueueinfo(pid_t tgid, pid_t pid, int sig, siginfo_t __user *uinfo)`
 ///
@@ -2604,7 +2606,7 @@ pub unsafe fn pwritev(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_tgsigqueueinfo`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `int perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
 ///
@@ -2622,7 +2624,7 @@ pub unsafe fn perf_event_open(attr_uptr: *mut c_void, pid: i32, cpu: i32, group_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvmmsg`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn recvmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, timeout: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn recvmmsg(fd: i32, msg: *mut uapi::net::mmsghdr, vlen: u32, flags: u32, timeout: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int fanotify_init(unsigned int flags, unsigned int event_f_flags)`
 ///
@@ -2637,7 +2639,7 @@ pub fn fanotify_init(flags: u32, event_f_flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fanotify_mark`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask_1: u32, mask_2: u32, dfd: i32, pathname: *const u8) -> Result<i32, Errno>;
+pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask_1: u32, mask_2: u32, dfd: i32, pathname: *const c_char) -> Result<i32, Errno>;
 
 /// `int prlimit64(pid_t pid, unsigned int resource, const struct rlimit64 __user *new_rlim, struct rlimit64 __user *old_rlim)`
 ///
@@ -2646,7 +2648,7 @@ pub unsafe fn fanotify_mark(fanotify_fd: i32, flags: u32, mask_1: u32, mask_2: u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 prlimit64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn prlimit64(pid: i32, resource: u32, new_rlim: *const c_void, old_rlim: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn prlimit64(pid: i32, resource: u32, new_rlim: *const uapi::rlimit64, old_rlim: *mut uapi::rlimit64) -> Result<i32, Errno>;
 
 /// `int name_to_handle_at(int dfd, const char __user *name, struct file_handle __user *handle, void __user *mnt_id, int flag)`
 ///
@@ -2655,7 +2657,7 @@ pub unsafe fn prlimit64(pid: i32, resource: u32, new_rlim: *const c_void, old_rl
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 name_to_handle_at`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn name_to_handle_at(dfd: i32, name: *const u8, handle: *mut c_void, mnt_id: *mut c_void, flag: i32) -> Result<i32, Errno>;
+pub unsafe fn name_to_handle_at(dfd: i32, name: *const c_char, handle: *mut c_void, mnt_id: *mut c_void, flag: i32) -> Result<i32, Errno>;
 
 /// `int open_by_handle_at(int mountdirfd, struct file_handle __user *handle, int flags)`
 ///
@@ -2688,7 +2690,7 @@ pub fn syncfs(fd: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmmsg`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendmmsg(fd: i32, msg: *mut c_void, vlen: u32, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn sendmmsg(fd: i32, msg: *mut uapi::net::mmsghdr, vlen: u32, flags: u32) -> Result<i32, Errno>;
 
 /// `int setns(int fd, int nstype)`
 ///
@@ -2703,7 +2705,7 @@ pub fn setns(fd: i32, nstype: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 process_vm_readv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn process_vm_readv(pid: i32, lvec: *const c_void, liovcnt: usize, rvec: *const c_void, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn process_vm_readv(pid: i32, lvec: *const uapi::iovec, liovcnt: usize, rvec: *const uapi::iovec, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `ssize_t process_vm_writev(pid_t pid, const struct iovec __user *lvec, unsigned long liovcnt, const struct iovec __user *rvec, unsigned long riovcnt, unsigned long flags)`
 ///
@@ -2712,7 +2714,7 @@ pub unsafe fn process_vm_readv(pid: i32, lvec: *const c_void, liovcnt: usize, rv
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 process_vm_writev`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn process_vm_writev(pid: i32, lvec: *const c_void, liovcnt: usize, rvec: *const c_void, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
+pub unsafe fn process_vm_writev(pid: i32, lvec: *const uapi::iovec, liovcnt: usize, rvec: *const uapi::iovec, riovcnt: usize, flags: usize) -> Result<usize, Errno>;
 
 /// `int kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)`
 ///
@@ -2727,7 +2729,7 @@ pub fn kcmp(pid1: i32, pid2: i32, type_: i32, idx1: usize, idx2: usize) -> Resul
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 finit_module`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn finit_module(fd: i32, uargs: *const u8, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn finit_module(fd: i32, uargs: *const c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int sched_setattr(pid_t pid, struct sched_attr __user *attr, unsigned int flags)`
 ///
@@ -2754,7 +2756,7 @@ pub unsafe fn sched_getattr(pid: i32, attr: *mut c_void, size: u32, flags: u32) 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 renameat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn renameat2(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn renameat2(olddfd: i32, oldname: *const c_char, newdfd: i32, newname: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int seccomp(unsigned int op, unsigned int flags, void __user *uargs)`
 ///
@@ -2781,7 +2783,7 @@ pub unsafe fn getrandom(buf: *mut u8, count: usize, flags: u32) -> Result<usize,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 memfd_create`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn memfd_create(uname_ptr: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn memfd_create(uname_ptr: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int bpf(int cmd, union bpf_attr __user *attr, unsigned int size)`
 ///
@@ -2799,7 +2801,7 @@ pub unsafe fn bpf(cmd: i32, attr: *mut c_void, size: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 execveat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn execveat(dfd: i32, filename: *const u8, argv: *const c_void, envp: *const c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn execveat(dfd: i32, filename: *const c_char, argv: *const c_void, envp: *const c_void, flags: i32) -> Result<i32, Errno>;
 
 /// `int socket(int family, int type_, int protocol)`
 ///
@@ -2823,7 +2825,7 @@ pub unsafe fn socketpair(family: i32, type_: i32, protocol: i32, usockvec: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 bind`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn bind(fd: i32, umyaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn bind(fd: i32, umyaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int connect(int fd, struct sockaddr __user *uservaddr, int addrlen)`
 ///
@@ -2832,7 +2834,7 @@ pub unsafe fn bind(fd: i32, umyaddr: *const c_void, addrlen: i32) -> Result<i32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 connect`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn connect(fd: i32, uservaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn connect(fd: i32, uservaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int listen(int fd, int backlog)`
 ///
@@ -2847,7 +2849,7 @@ pub fn listen(fd: i32, backlog: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept4`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
 
 /// `int getsockopt(int fd, int level, int optname, char __user *optval, int __user *optlen)`
 ///
@@ -2874,7 +2876,7 @@ pub unsafe fn setsockopt(fd: i32, level: i32, optname: i32, optval: *const u8, o
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockname`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getsockname(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `int getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -2883,7 +2885,7 @@ pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getpeername`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getpeername(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `ssize_t sendto(int fd, void __user *buff, size_t len, unsigned flags, struct sockaddr __user *addr, int addr_len)`
 ///
@@ -2892,7 +2894,7 @@ pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendto`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const c_void, addr_len: i32) -> Result<usize, Errno>;
+pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const uapi::net::sockaddr, addr_len: i32) -> Result<usize, Errno>;
 
 /// `ssize_t sendmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -2901,7 +2903,7 @@ pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmsg`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sendmsg(fd: i32, msg: *mut uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t recvfrom(int fd, void __user *ubuf, size_t size, unsigned flags, struct sockaddr __user *addr, int __user *addr_len)`
 ///
@@ -2910,7 +2912,7 @@ pub unsafe fn sendmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvfrom`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut c_void, addr_len: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut uapi::net::sockaddr, addr_len: *mut i32) -> Result<usize, Errno>;
 
 /// `ssize_t recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -2919,7 +2921,7 @@ pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvmsg`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn recvmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn recvmsg(fd: i32, msg: *mut uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
 
 /// `int shutdown(int fd, int how)`
 ///
@@ -2952,7 +2954,7 @@ pub fn mlock2(start: usize, len: usize, flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 copy_file_range`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out: *mut i64, len: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut uapi::__kernel_loff_t, fd_out: i32, off_out: *mut uapi::__kernel_loff_t, len: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t preadv2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
 ///
@@ -2961,7 +2963,7 @@ pub unsafe fn copy_file_range(fd_in: i32, off_in: *mut i64, fd_out: i32, off_out
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 preadv2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn preadv2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn preadv2(fd: i32, vec: *const uapi::iovec, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `ssize_t pwritev2(unsigned long fd, const struct iovec __user *vec, unsigned long vlen, unsigned long pos_l, unsigned long pos_h, rwf_t flags)`
 ///
@@ -2970,7 +2972,7 @@ pub unsafe fn preadv2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pwritev2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pwritev2(fd: usize, vec: *const c_void, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
+pub unsafe fn pwritev2(fd: i32, vec: *const uapi::iovec, vlen: usize, pos_l: usize, pos_h: usize, flags: i32) -> Result<usize, Errno>;
 
 /// `int pkey_mprotect(unsigned long start, size_t len, unsigned long prot, int pkey)`
 ///
@@ -3001,7 +3003,7 @@ pub fn pkey_free(pkey: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statx`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn statx(dfd: i32, path: *const u8, flags: u32, mask: u32, buffer: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn statx(dfd: i32, path: *const c_char, flags: u32, mask: u32, buffer: *mut uapi::statx) -> Result<i32, Errno>;
 
 /// `int arch_prctl(int option, unsigned long arg2)`
 ///
@@ -3020,7 +3022,7 @@ pub unsafe fn arch_prctl(option: i32, arg2: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_old_timespec, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `int rseq(struct rseq __user *rseq, uint32_t rseq_len, int flags, uint32_t sig)`
 ///
@@ -3124,7 +3126,7 @@ pub unsafe fn msgctl(msqid: i32, cmd: i32, buf: *mut c_void) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_gettime64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_gettime64(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_gettime64(which_clock: i32, tp: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int clock_settime64(clockid_t which_clock, const struct __kernel_timespec __user *tp)`
 ///
@@ -3133,7 +3135,7 @@ pub unsafe fn clock_gettime64(which_clock: i32, tp: *mut c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_settime64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_settime64(which_clock: i32, tp: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_settime64(which_clock: i32, tp: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int clock_adjtime64(clockid_t which_clock, struct __kernel_timex __user *tx)`
 ///
@@ -3151,7 +3153,7 @@ pub unsafe fn clock_adjtime64(which_clock: i32, tx: *mut c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_getres_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_getres_time64(which_clock: i32, tp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_getres_time64(which_clock: i32, tp: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int clock_nanosleep_time64(clockid_t which_clock, int flags, const struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)`
 ///
@@ -3160,7 +3162,7 @@ pub unsafe fn clock_getres_time64(which_clock: i32, tp: *mut c_void) -> Result<i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_nanosleep_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_nanosleep_time64(which_clock: i32, flags: i32, rqtp: *const c_void, rmtp: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn clock_nanosleep_time64(which_clock: i32, flags: i32, rqtp: *const uapi::__kernel_timespec, rmtp: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int timer_gettime64(timer_t timer_id, struct __kernel_itimerspec __user *setting)`
 ///
@@ -3169,7 +3171,7 @@ pub unsafe fn clock_nanosleep_time64(which_clock: i32, flags: i32, rqtp: *const 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_gettime64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_gettime64(timer_id: i32, setting: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_gettime64(timer_id: i32, setting: *mut uapi::__kernel_itimerspec) -> Result<i32, Errno>;
 
 /// `int timer_settime64(timer_t timer_id, int flags, const struct __kernel_itimerspec __user *new_setting, struct __kernel_itimerspec __user *old_setting)`
 ///
@@ -3178,7 +3180,7 @@ pub unsafe fn timer_gettime64(timer_id: i32, setting: *mut c_void) -> Result<i32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_settime64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_settime64(timer_id: i32, flags: i32, new_setting: *const c_void, old_setting: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_settime64(timer_id: i32, flags: i32, new_setting: *const uapi::__kernel_itimerspec, old_setting: *mut uapi::__kernel_itimerspec) -> Result<i32, Errno>;
 
 /// `int timerfd_gettime64(int ufd, struct __kernel_itimerspec __user *otmr)`
 ///
@@ -3187,7 +3189,7 @@ pub unsafe fn timer_settime64(timer_id: i32, flags: i32, new_setting: *const c_v
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_gettime64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timerfd_gettime64(ufd: i32, otmr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timerfd_gettime64(ufd: i32, otmr: *mut uapi::__kernel_itimerspec) -> Result<i32, Errno>;
 
 /// `int timerfd_settime64(int ufd, int flags, const struct __kernel_itimerspec __user *utmr, struct __kernel_itimerspec __user *otmr)`
 ///
@@ -3196,7 +3198,7 @@ pub unsafe fn timerfd_gettime64(ufd: i32, otmr: *mut c_void) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timerfd_settime64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timerfd_settime64(ufd: i32, flags: i32, utmr: *const c_void, otmr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timerfd_settime64(ufd: i32, flags: i32, utmr: *const uapi::__kernel_itimerspec, otmr: *mut uapi::__kernel_itimerspec) -> Result<i32, Errno>;
 
 /// `int utimensat_time64(int dfd, const char __user *filename, struct __kernel_timespec __user *utimes, int flags)`
 ///
@@ -3205,7 +3207,7 @@ pub unsafe fn timerfd_settime64(ufd: i32, flags: i32, utmr: *const c_void, otmr:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utimensat_time64(dfd: i32, filename: *const u8, utimes: *mut c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat_time64(dfd: i32, filename: *const c_char, utimes: *mut uapi::__kernel_timespec, flags: i32) -> Result<i32, Errno>;
 
 /// `int pselect6_time64(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)`
 ///
@@ -3214,7 +3216,7 @@ pub unsafe fn utimensat_time64(dfd: i32, filename: *const u8, utimes: *mut c_voi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pselect6_time64(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6_time64(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_timespec, sig: *mut c_void) -> Result<i32, Errno>;
 
 /// `int ppoll_time64(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -3223,7 +3225,7 @@ pub unsafe fn pselect6_time64(n: i32, inp: *mut c_void, outp: *mut c_void, exp: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 ppoll_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn ppoll_time64(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn ppoll_time64(ufds: *mut uapi::pollfd, nfds: u32, tsp: *mut uapi::__kernel_timespec, sigmask: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `long io_pgetevents_time64(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout, const struct __aio_sigset __user *sig)`
 ///
@@ -3232,7 +3234,7 @@ pub unsafe fn ppoll_time64(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigma
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_pgetevents_time64(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents_time64(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_timespec, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `int recvmmsg_time64(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags, struct __kernel_timespec __user *timeout)`
 ///
@@ -3241,7 +3243,7 @@ pub unsafe fn io_pgetevents_time64(ctx_id: usize, min_nr: isize, nr: isize, even
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvmmsg_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn recvmmsg_time64(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, timeout: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn recvmmsg_time64(fd: i32, msg: *mut uapi::net::mmsghdr, vlen: u32, flags: u32, timeout: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int mq_timedsend_time64(mqd_t mqdes, const char __user *msg_ptr, size_t msg_len, unsigned int msg_prio, const struct __kernel_timespec __user *abs_timeout)`
 ///
@@ -3250,7 +3252,7 @@ pub unsafe fn recvmmsg_time64(fd: i32, msg: *mut c_void, vlen: u32, flags: u32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedsend_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_timedsend_time64(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_prio: u32, abs_timeout: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_timedsend_time64(mqdes: i32, msg_ptr: *const u8, msg_len: usize, msg_prio: u32, abs_timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `ssize_t mq_timedreceive_time64(mqd_t mqdes, char __user *msg_ptr, size_t msg_len, unsigned int __user *msg_prio, const struct __kernel_timespec __user *abs_timeout)`
 ///
@@ -3259,7 +3261,7 @@ pub unsafe fn mq_timedsend_time64(mqdes: i32, msg_ptr: *const u8, msg_len: usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_timedreceive_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_timedreceive_time64(mqdes: i32, msg_ptr: *mut u8, msg_len: usize, msg_prio: *mut u32, abs_timeout: *const c_void) -> Result<usize, Errno>;
+pub unsafe fn mq_timedreceive_time64(mqdes: i32, msg_ptr: *mut u8, msg_len: usize, msg_prio: *mut u32, abs_timeout: *const uapi::__kernel_timespec) -> Result<usize, Errno>;
 
 /// `int semtimedop_time64(int semid, struct sembuf __user *sops, unsigned nsops, const struct __kernel_timespec __user *timeout)`
 ///
@@ -3268,7 +3270,7 @@ pub unsafe fn mq_timedreceive_time64(mqdes: i32, msg_ptr: *mut u8, msg_len: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn semtimedop_time64(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn semtimedop_time64(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int rt_sigtimedwait_time64(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)`
 ///
@@ -3277,7 +3279,7 @@ pub unsafe fn semtimedop_time64(semid: i32, sops: *mut c_void, nsops: u32, timeo
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigtimedwait_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigtimedwait_time64(uthese: *const c_void, uinfo: *mut c_void, uts: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigtimedwait_time64(uthese: *const uapi::kernel_sigset_t, uinfo: *mut uapi::siginfo_t, uts: *const uapi::__kernel_timespec, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int futex_time64(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime, u32 __user *uaddr2, u32 val3)`
 ///
@@ -3286,7 +3288,7 @@ pub unsafe fn rt_sigtimedwait_time64(uthese: *const c_void, uinfo: *mut c_void, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_time64(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, uaddr2: *mut u32, val3: u32) -> Result<i32, Errno>;
+pub unsafe fn futex_time64(uaddr: *mut u32, op: i32, val: u32, utime: *const uapi::__kernel_timespec, uaddr2: *mut u32, val3: u32) -> Result<i32, Errno>;
 
 /// `int sched_rr_get_interval_time64(pid_t pid, struct __kernel_timespec __user *interval)`
 ///
@@ -3295,7 +3297,7 @@ pub unsafe fn futex_time64(uaddr: *mut u32, op: i32, val: u32, utime: *const c_v
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sched_rr_get_interval_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sched_rr_get_interval_time64(pid: i32, interval: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn sched_rr_get_interval_time64(pid: i32, interval: *mut uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int pidfd_send_signal(int pidfd, int sig, siginfo_t __user *info, unsigned int flags)`
 ///
@@ -3304,7 +3306,7 @@ pub unsafe fn sched_rr_get_interval_time64(pid: i32, interval: *mut c_void) -> R
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pidfd_send_signal`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut c_void, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut uapi::siginfo_t, flags: u32) -> Result<i32, Errno>;
 
 /// `int io_uring_setup(u32 entries, struct io_uring_params __user *p)`
 ///
@@ -3313,7 +3315,7 @@ pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut c_void, flags: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_setup`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_uring_setup(entries: u32, p: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn io_uring_setup(entries: u32, p: *mut uapi::io_uring::io_uring_params) -> Result<i32, Errno>;
 
 /// `int io_uring_enter(unsigned int fd, u32 to_submit, u32 min_complete, u32 flags, const void __user *argp, size_t argsz)`
 ///
@@ -3322,7 +3324,7 @@ pub unsafe fn io_uring_setup(entries: u32, p: *mut c_void) -> Result<i32, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_enter`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_uring_enter(fd: u32, to_submit: u32, min_complete: u32, flags: u32, argp: *const c_void, argsz: usize) -> Result<i32, Errno>;
+pub unsafe fn io_uring_enter(fd: i32, to_submit: u32, min_complete: u32, flags: u32, argp: *const c_void, argsz: usize) -> Result<i32, Errno>;
 
 /// `int io_uring_register(unsigned int fd, unsigned int op, void __user *arg, unsigned int nr_args)`
 ///
@@ -3331,7 +3333,7 @@ pub unsafe fn io_uring_enter(fd: u32, to_submit: u32, min_complete: u32, flags: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_uring_register`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_uring_register(fd: u32, op: u32, arg: *mut c_void, nr_args: u32) -> Result<i32, Errno>;
+pub unsafe fn io_uring_register(fd: i32, op: u32, arg: *mut c_void, nr_args: u32) -> Result<i32, Errno>;
 
 /// `int open_tree(int dfd, const char __user *path, unsigned flags)`
 ///
@@ -3340,7 +3342,7 @@ pub unsafe fn io_uring_register(fd: u32, op: u32, arg: *mut c_void, nr_args: u32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn open_tree(dfd: i32, path: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn open_tree(dfd: i32, path: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int move_mount(int from_dfd, const char __user *from_path, int to_dfd, const char __user *to_path, unsigned int ms_flags)`
 ///
@@ -3349,7 +3351,7 @@ pub unsafe fn open_tree(dfd: i32, path: *const u8, flags: u32) -> Result<i32, Er
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 move_mount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn move_mount(from_dfd: i32, from_path: *const u8, to_dfd: i32, to_path: *const u8, ms_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn move_mount(from_dfd: i32, from_path: *const c_char, to_dfd: i32, to_path: *const c_char, ms_flags: u32) -> Result<i32, Errno>;
 
 /// `int fsopen(const char __user *fs_name, unsigned int flags)`
 ///
@@ -3358,7 +3360,7 @@ pub unsafe fn move_mount(from_dfd: i32, from_path: *const u8, to_dfd: i32, to_pa
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsopen`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fsopen(fs_name: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn fsopen(fs_name: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int fsconfig(int fs_fd, unsigned int cmd, const char __user *key, const void __user *value, int aux)`
 ///
@@ -3367,7 +3369,7 @@ pub unsafe fn fsopen(fs_name: *const u8, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fsconfig`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fsconfig(fs_fd: i32, cmd: u32, key: *const u8, value: *const c_void, aux: i32) -> Result<i32, Errno>;
+pub unsafe fn fsconfig(fs_fd: i32, cmd: u32, key: *const c_char, value: *const c_void, aux: i32) -> Result<i32, Errno>;
 
 /// `int fsmount(int fs_fd, unsigned int flags, unsigned int ms_flags)`
 ///
@@ -3382,7 +3384,7 @@ pub fn fsmount(fs_fd: i32, flags: u32, ms_flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fspick`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fspick(dfd: i32, path: *const u8, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn fspick(dfd: i32, path: *const c_char, flags: u32) -> Result<i32, Errno>;
 
 /// `int pidfd_open(pid_t pid, unsigned int flags)`
 ///
@@ -3399,7 +3401,7 @@ pub fn pidfd_open(pid: i32, flags: u32) -> Result<i32, Errno>;
 /// It can create a thread or process that shares this memory without Rust knowing: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "threads"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clone3(uargs: *mut c_void, size: usize) -> Result<i32, Errno>;
+pub unsafe fn clone3(uargs: *mut uapi::clone_args, size: usize) -> Result<i32, Errno>;
 
 /// `int close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)`
 ///
@@ -3409,7 +3411,7 @@ pub unsafe fn clone3(uargs: *mut c_void, size: usize) -> Result<i32, Errno>;
 /// It can close or replace file descriptors that other code owns, which breaks I/O safety: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "descriptors"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn close_range(fd: u32, max_fd: u32, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn close_range(fd: i32, max_fd: u32, flags: u32) -> Result<i32, Errno>;
 
 /// `int openat2(int dfd, const char __user *filename, struct open_how __user *how, size_t size)`
 ///
@@ -3418,7 +3420,7 @@ pub unsafe fn close_range(fd: u32, max_fd: u32, flags: u32) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn openat2(dfd: i32, filename: *const u8, how: *mut c_void, size: usize) -> Result<i32, Errno>;
+pub unsafe fn openat2(dfd: i32, filename: *const c_char, how: *mut uapi::open_how, size: usize) -> Result<i32, Errno>;
 
 /// `int pidfd_getfd(int pidfd, int fd, unsigned int flags)`
 ///
@@ -3433,7 +3435,7 @@ pub fn pidfd_getfd(pidfd: i32, fd: i32, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 faccessat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn faccessat2(dfd: i32, filename: *const u8, mode: i32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn faccessat2(dfd: i32, filename: *const c_char, mode: i32, flags: i32) -> Result<i32, Errno>;
 
 /// `ssize_t process_madvise(int pidfd, const struct iovec __user *vec, size_t vlen, int behavior, unsigned int flags)`
 ///
@@ -3444,7 +3446,7 @@ pub unsafe fn faccessat2(dfd: i32, filename: *const u8, mode: i32, flags: i32) -
 /// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn process_madvise(pidfd: i32, vec: *const c_void, vlen: usize, behavior: i32, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn process_madvise(pidfd: i32, vec: *const uapi::iovec, vlen: usize, behavior: i32, flags: u32) -> Result<usize, Errno>;
 
 /// `int epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -3453,7 +3455,7 @@ pub unsafe fn process_madvise(pidfd: i32, vec: *const c_void, vlen: usize, behav
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_pwait2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn epoll_pwait2(epfd: i32, events: *mut c_void, maxevents: i32, timeout: *const c_void, sigmask: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn epoll_pwait2(epfd: i32, events: *mut uapi::epoll_event, maxevents: i32, timeout: *const uapi::__kernel_timespec, sigmask: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int mount_setattr(int dfd, const char __user *path, unsigned int flags, struct mount_attr __user *uattr, size_t usize)`
 ///
@@ -3462,7 +3464,7 @@ pub unsafe fn epoll_pwait2(epfd: i32, events: *mut c_void, maxevents: i32, timeo
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount_setattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn mount_setattr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
 ///
@@ -3471,7 +3473,7 @@ pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 quotactl_fd`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn quotactl_fd(fd: u32, cmd: u32, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn quotactl_fd(fd: i32, cmd: u32, id: u32, addr: *mut c_void) -> Result<i32, Errno>;
 
 /// `int landlock_create_ruleset(const struct landlock_ruleset_attr __user *attr, size_t size, __u32 flags)`
 ///
@@ -3480,7 +3482,7 @@ pub unsafe fn quotactl_fd(fd: u32, cmd: u32, id: u32, addr: *mut c_void) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 landlock_create_ruleset`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn landlock_create_ruleset(attr: *const c_void, size: usize, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn landlock_create_ruleset(attr: *const uapi::landlock::landlock_ruleset_attr, size: usize, flags: u32) -> Result<i32, Errno>;
 
 /// `int landlock_add_rule(int ruleset_fd, enum landlock_rule_type rule_type, const void __user *rule_attr, __u32 flags)`
 ///
@@ -3516,7 +3518,7 @@ pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_waitv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_waitv(waiters: *mut c_void, nr_futexes: u32, flags: u32, timeout: *mut c_void, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_waitv(waiters: *mut uapi::futex_waitv, nr_futexes: u32, flags: u32, timeout: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
 ///
@@ -3531,7 +3533,7 @@ pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 cachestat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn cachestat(fd: u32, cstat_range: *mut c_void, cstat: *mut c_void, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn cachestat(fd: i32, cstat_range: *mut uapi::cachestat_range, cstat: *mut uapi::cachestat, flags: u32) -> Result<i32, Errno>;
 
 /// `int fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
 ///
@@ -3540,7 +3542,7 @@ pub unsafe fn cachestat(fd: u32, cstat_range: *mut c_void, cstat: *mut c_void, f
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 fchmodat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn fchmodat2(dfd: i32, filename: *const u8, mode: u16, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn fchmodat2(dfd: i32, filename: *const c_char, mode: u16, flags: u32) -> Result<i32, Errno>;
 
 /// `void *map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)`
 ///
@@ -3568,7 +3570,7 @@ pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut c_void, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
 ///
@@ -3577,7 +3579,7 @@ pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_requeue`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_requeue(waiters: *mut c_void, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_requeue(waiters: *mut uapi::futex_waitv, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
 
 /// `int statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
 ///
@@ -3586,7 +3588,7 @@ pub unsafe fn futex_requeue(waiters: *mut c_void, flags: u32, nr_wake: i32, nr_r
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 statmount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn statmount(req: *const c_void, buf: *mut c_void, bufsize: usize, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn statmount(req: *const uapi::mnt_id_req, buf: *mut uapi::statmount, bufsize: usize, flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)`
 ///
@@ -3595,7 +3597,7 @@ pub unsafe fn statmount(req: *const c_void, buf: *mut c_void, bufsize: usize, fl
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listmount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn listmount(req: *const c_void, mnt_ids: *mut u64, nr_mnt_ids: usize, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn listmount(req: *const uapi::mnt_id_req, mnt_ids: *mut u64, nr_mnt_ids: usize, flags: u32) -> Result<usize, Errno>;
 
 /// `int lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)`
 ///
@@ -3641,7 +3643,7 @@ pub unsafe fn mseal(start: usize, len: usize, flags: usize) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setxattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *const c_void, size: usize) -> Result<i32, Errno>;
+pub unsafe fn setxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *const uapi::xattr_args, size: usize) -> Result<i32, Errno>;
 
 /// `ssize_t getxattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name, struct xattr_args __user *args, size_t size)`
 ///
@@ -3650,7 +3652,7 @@ pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn getxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *mut uapi::xattr_args, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
 ///
@@ -3659,7 +3661,7 @@ pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 listxattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn listxattrat(dfd: i32, path: *const u8, at_flags: u32, list: *mut u8, size: usize) -> Result<usize, Errno>;
+pub unsafe fn listxattrat(dfd: i32, path: *const c_char, at_flags: u32, list: *mut u8, size: usize) -> Result<usize, Errno>;
 
 /// `int removexattrat(int dfd, const char __user *path, unsigned int at_flags, const char __user *name)`
 ///
@@ -3668,7 +3670,7 @@ pub unsafe fn listxattrat(dfd: i32, path: *const u8, at_flags: u32, list: *mut u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 removexattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn removexattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8) -> Result<i32, Errno>;
+pub unsafe fn removexattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char) -> Result<i32, Errno>;
 
 /// `int open_tree_attr(int dfd, const char __user *path, unsigned flags, struct mount_attr __user *uattr, size_t usize)`
 ///
@@ -3677,7 +3679,7 @@ pub unsafe fn removexattrat(dfd: i32, path: *const u8, at_flags: u32, name: *con
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree_attr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn open_tree_attr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -3686,7 +3688,7 @@ pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_getattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn file_getattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn file_getattr(dfd: i32, filename: *const c_char, attr: *mut uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
 /// `int file_setattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -3695,7 +3697,7 @@ pub unsafe fn file_getattr(dfd: i32, filename: *const u8, attr: *mut c_void, usi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_setattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn file_setattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn file_setattr(dfd: i32, filename: *const c_char, attr: *mut uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
 ///
