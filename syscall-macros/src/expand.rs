@@ -352,12 +352,14 @@ fn body(decl: &Decl, plan: &Plan<'_>, krate: &TokenStream) -> TokenStream {
         }
     }
     let nr = u32_lit(plan.syscall.number);
+    let checks = layout_checks(decl, plan, &p);
 
     if matches!(decl.ret, RetShape::Never) {
         let prim = primitive(plan.mechanism, 1, true);
         // Validated: a no-return call takes exactly one argument, in the first register.
         let a0 = slots.first().cloned().unwrap_or_else(|| quote! { 0 });
         return quote! {{
+            #(#checks)*
             unsafe { #p::#arch::#prim(#nr, #a0) }
         }};
     }
@@ -401,8 +403,107 @@ fn body(decl: &Decl, plan: &Plan<'_>, krate: &TokenStream) -> TokenStream {
         RetShape::Never => quote! {}, // returned above
     };
     quote! {{
+        #(#checks)*
         #decode(#call)
     }}
+}
+
+/// Pointee names that mean "untyped memory": accepted for any kernel pointee.
+const UNTYPED: &[&str] = &["c_void", "u8", "i8", "c_char", "c_uchar", "c_schar"];
+
+/// For every pointer whose kernel pointee has a type, a `const` item that fails the build when
+/// the declaration's pointee has another size (or, where the kernel needs it, a smaller
+/// alignment) on this ABI, spanned on the declaration's type. Untyped pointees (`c_void`, bytes)
+/// and unsized ones (`[u8]`) are not checked.
+fn layout_checks(decl: &Decl, plan: &Plan<'_>, p: &TokenStream) -> Vec<TokenStream> {
+    let mut checks = Vec::new();
+    for (arg, k) in decl.args.iter().zip(&plan.syscall.args) {
+        let Some(user) = pointee_of(&arg.ty) else {
+            continue;
+        };
+        let kernel = match k.pointee_kind() {
+            Some(syscall_table::PointeeKind::Uapi(path)) => {
+                let path: syn::Path = match syn::parse_str(path) {
+                    Ok(path) => path,
+                    Err(_) => continue, // validated: a Rust path
+                };
+                quote! { #p::uapi_root::#path }
+            }
+            Some(syscall_table::PointeeKind::Primitive(name)) => {
+                let ident = Ident::new(name, Span::call_site());
+                quote! { ::core::primitive::#ident }
+            }
+            Some(syscall_table::PointeeKind::CChar) | None => continue,
+        };
+        let untyped = match unwrap_ty(user) {
+            syn::Type::Path(tp) => tp
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| UNTYPED.contains(&s.ident.to_string().as_str())),
+            syn::Type::Slice(_) | syn::Type::TraitObject(_) => true,
+            _ => false,
+        };
+        if untyped {
+            continue;
+        }
+        let kernel_type = k
+            .c_type
+            .replace("__user", "")
+            .trim_end_matches('*')
+            .trim()
+            .trim_start_matches("const ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let param = arg.ident.to_string();
+        let call = &plan.syscall.name;
+        let abi = &plan.table.abi.name;
+        let shown = quote! { #user }.to_string();
+        let aligned = k.aligned;
+        // Every token on the user's pointee, so that the failed evaluation is reported there.
+        let span = ty_span(user);
+        let (p, kernel) = (respan(p.clone(), span), respan(kernel, span));
+        checks.push(quote_spanned! { span =>
+            const _: () = #p::check_pointee::<#user, #kernel>(
+                #param, #call, #kernel_type, #abi, #shown, #aligned,
+            );
+        });
+    }
+    checks
+}
+
+/// The pointee of a raw pointer type.
+fn pointee_of(ty: &syn::Type) -> Option<&syn::Type> {
+    match unwrap_ty(ty) {
+        syn::Type::Ptr(p) => Some(&p.elem),
+        _ => None,
+    }
+}
+
+fn unwrap_ty(ty: &syn::Type) -> &syn::Type {
+    match ty {
+        syn::Type::Group(g) => unwrap_ty(&g.elem),
+        syn::Type::Paren(p) => unwrap_ty(&p.elem),
+        other => other,
+    }
+}
+
+/// `tokens` with every span set to `span` (groups included).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 fn ty_span(ty: &syn::Type) -> Span {

@@ -18,6 +18,8 @@ pub use crate::raw::riscv;
 pub use crate::raw::x86;
 #[cfg(target_arch = "x86_64")]
 pub use crate::raw::x86_64;
+/// The kernel types the layout checks compare with (`uapi_root::stat`, `uapi_root::net::…`).
+pub use crate::uapi as uapi_root;
 pub use crate::vdso::VdsoFn;
 
 // ------------------------------------------------------------------------ arguments
@@ -344,5 +346,105 @@ mod tests {
     fn pairs_split_low_word_first() {
         let v = 0x1234_5678_9abc_def0u64;
         assert_eq!((low_word(v), high_word(v)), (0x9abc_def0, 0x1234_5678));
+    }
+}
+
+// ------------------------------------------------------------------------ layout checks
+
+/// Fails the build (from a `const` item of the expansion) when a declaration's pointee `U` has
+/// not the size of the kernel's type `K` for this ABI — or, when the kernel needs it (`aligned`),
+/// a smaller alignment. The message names both sizes and the kernel type:
+/// "`statbuf` of `fstat`: struct stat is 144 bytes on x86_64; `[u8; 100]` is 100".
+pub const fn check_pointee<U, K>(
+    param: &str,
+    call: &str,
+    kernel_type: &str,
+    abi: &str,
+    user_type: &str,
+    aligned: bool,
+) {
+    let (size, kernel_size) = (core::mem::size_of::<U>(), core::mem::size_of::<K>());
+    let (align, kernel_align) = (core::mem::align_of::<U>(), core::mem::align_of::<K>());
+    if size == kernel_size && (!aligned || align >= kernel_align) {
+        return;
+    }
+    let mut m = Message::new();
+    m.push("`");
+    m.push(param);
+    m.push("` of `");
+    m.push(call);
+    m.push("`: ");
+    m.push(kernel_type);
+    if size != kernel_size {
+        m.push(" is ");
+        m.number(kernel_size);
+        m.push(" bytes on ");
+        m.push(abi);
+        m.push("; `");
+        m.push(user_type);
+        m.push("` is ");
+        m.number(size);
+    } else {
+        m.push(" must be aligned to ");
+        m.number(kernel_align);
+        m.push(" bytes on ");
+        m.push(abi);
+        m.push("; `");
+        m.push(user_type);
+        m.push("` is aligned to ");
+        m.number(align);
+    }
+    panic!("{}", m.as_str());
+}
+
+/// A message built at compile time (const fns cannot format).
+struct Message {
+    bytes: [u8; 512],
+    len: usize,
+}
+
+impl Message {
+    const fn new() -> Message {
+        Message {
+            bytes: [0; 512],
+            len: 0,
+        }
+    }
+
+    const fn push(&mut self, s: &str) {
+        let s = s.as_bytes();
+        let mut i = 0;
+        while i < s.len() && self.len < self.bytes.len() {
+            self.bytes[self.len] = s[i];
+            self.len += 1;
+            i += 1;
+        }
+    }
+
+    const fn number(&mut self, mut n: usize) {
+        let mut digits = [0u8; 20];
+        let mut count = 0;
+        loop {
+            digits[count] = b'0' + (n % 10) as u8;
+            count += 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        while count > 0 && self.len < self.bytes.len() {
+            count -= 1;
+            self.bytes[self.len] = digits[count];
+            self.len += 1;
+        }
+    }
+
+    const fn as_str(&self) -> &str {
+        let (used, _) = self.bytes.split_at(self.len);
+        match core::str::from_utf8(used) {
+            Ok(s) => s,
+            // Only whole strings are pushed, unless the buffer filled up inside a character.
+            Err(_) => "a system-call pointee has the wrong layout",
+        }
     }
 }

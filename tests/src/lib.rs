@@ -6,60 +6,39 @@
 
 use syscall_rt::{Errno, fast_syscall};
 
-/// `struct timespec` with 64-bit time (`__kernel_timespec`).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Timespec {
-    pub tv_sec: i64,
-    pub tv_nsec: i64,
-}
+pub use syscall_rt::uapi;
 
-/// `struct timespec` with the kernel's `long` fields (`__kernel_timespec` on 64-bit ABIs,
-/// `old_timespec32` on 32-bit ones): what `nanosleep` takes everywhere.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct LongTimespec {
-    pub tv_sec: isize,
-    pub tv_nsec: isize,
-}
-
+/// The kernel's 64-bit `timespec`.
+pub type Timespec = uapi::__kernel_timespec;
+/// `timespec` with the kernel's `long` fields, what `nanosleep` takes everywhere: the same as
+/// [`Timespec`] on 64-bit ABIs, `old_timespec32` on 32-bit ones.
+pub type LongTimespec = uapi::__kernel_old_timespec;
 /// `struct __kernel_old_timeval` (the kernel's `long` fields).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Timeval {
-    pub tv_sec: isize,
-    pub tv_usec: isize,
+pub type Timeval = uapi::__kernel_old_timeval;
+/// `struct statx`.
+pub type Statx = uapi::statx;
+/// `struct new_utsname`.
+pub type Utsname = uapi::system::new_utsname;
+
+/// All-zero values of the kernel structures the tests pass as out-parameters.
+pub trait Zeroed: Copy {
+    /// The value with every byte zero.
+    fn zeroed() -> Self;
 }
 
-/// The prefix of `struct statx` the tests read (the kernel writes 256 bytes).
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct Statx {
-    pub mask: u32,
-    pub blksize: u32,
-    pub attributes: u64,
-    pub nlink: u32,
-    pub uid: u32,
-    pub gid: u32,
-    pub mode: u16,
-    pub pad: u16,
-    pub ino: u64,
-    pub size: u64,
-    pub rest: [u64; 26],
+macro_rules! zeroed {
+    ($($t:ty),*) => {$(
+        impl Zeroed for $t {
+            fn zeroed() -> Self {
+                // SAFETY: the type holds integers and arrays of them only; all-zero is valid.
+                unsafe { core::mem::zeroed() }
+            }
+        }
+    )*};
 }
-
-impl Default for Statx {
-    fn default() -> Statx {
-        // SAFETY: all-zero is a valid Statx (integers only).
-        unsafe { core::mem::zeroed() }
-    }
-}
-
-/// `struct new_utsname`: six 65-byte fields.
-#[repr(C)]
-pub struct Utsname {
-    pub fields: [[u8; 65]; 6],
-}
+zeroed!(Timespec, Timeval, Statx, Utsname);
+// On 64-bit ABIs `LongTimespec` has the layout of `Timespec` but is another type.
+zeroed!(LongTimespec);
 
 /// Runs the current test binary again with only the test `test`, and `var` set to `value` in
 /// its environment: how tests check what happens to a whole process (its exit status, a fatal

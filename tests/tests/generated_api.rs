@@ -18,12 +18,13 @@ fn sys_functions_make_the_calls() {
     // SAFETY: `fds` holds two ints; the buffers are valid for their lengths.
     unsafe {
         sys::pipe2(fds.as_mut_ptr(), 0o2_000_000).unwrap();
-        assert_eq!(sys::write(fds[1] as u32, b"gen".as_ptr(), 3), Ok(3));
+        // Descriptors are i32 throughout the generated API.
+        assert_eq!(sys::write(fds[1], b"gen".as_ptr(), 3), Ok(3));
         let mut buf = [0u8; 8];
-        assert_eq!(sys::read(fds[0] as u32, buf.as_mut_ptr(), 8), Ok(3));
+        assert_eq!(sys::read(fds[0], buf.as_mut_ptr(), 8), Ok(3));
         assert_eq!(&buf[..3], b"gen");
-        assert_eq!(sys::close(fds[0] as u32), Ok(0));
-        assert_eq!(sys::close(fds[1] as u32), Ok(0));
+        assert_eq!(sys::close(fds[0]), Ok(0));
+        assert_eq!(sys::close(fds[1]), Ok(0));
         // Not `fds[1]` again: another test thread may already have been given that number.
         assert_eq!(sys::close(0x7fff_fff0), Err(Errno::EBADF));
     }
@@ -42,31 +43,26 @@ fn sys_functions_make_the_calls() {
     let f = std::fs::File::open("/proc/self/exe").unwrap();
     let mut head = [0u8; 4];
     // SAFETY: `head` is writable for 4 bytes.
-    let n = unsafe {
-        sys::pread64(
-            std::os::fd::AsRawFd::as_raw_fd(&f) as u32,
-            head.as_mut_ptr(),
-            4,
-            0,
-        )
-    };
+    let n = unsafe { sys::pread64(std::os::fd::AsRawFd::as_raw_fd(&f), head.as_mut_ptr(), 4, 0) };
     assert_eq!((n, &head), (Ok(4), b"\x7fELF"));
 }
 
 #[test]
 fn the_vdso_path_of_the_generated_api_agrees_with_libc() {
-    #[repr(C)]
-    struct Ts(i64, i64);
-    let mut ts = Ts(0, 0);
-    // SAFETY: a valid out-pointer for a 64-bit timespec.
+    let mut ts = syscall_rt::uapi::__kernel_timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid out-pointer for the kernel's 64-bit timespec.
     #[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
-    unsafe { sys::clock_gettime(0, (&mut ts as *mut Ts).cast()) }.unwrap();
+    unsafe { sys::clock_gettime(0, &mut ts) }.unwrap();
+    // SAFETY: as above.
     #[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
-    unsafe { sys::clock_gettime64(0, (&mut ts as *mut Ts).cast()) }.unwrap();
+    unsafe { sys::clock_gettime64(0, &mut ts) }.unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();
-    assert!((now.as_secs() as i64 - ts.0).abs() <= 1);
+    assert!((now.as_secs() as i64 - ts.tv_sec).abs() <= 1);
 }
 
 #[test]

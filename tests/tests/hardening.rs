@@ -7,7 +7,7 @@ use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use syscall_rt::{Errno, fast_syscall};
-use syscall_tests::{LongTimespec, Timespec};
+use syscall_tests::{LongTimespec, Timespec, Zeroed};
 
 #[fast_syscall]
 fn getpid() -> i32;
@@ -39,7 +39,7 @@ unsafe fn clock_gettime_first_use(clock: i32, tp: *mut Timespec) -> Result<(), E
 unsafe fn clock_gettime_first_use(clock: i32, tp: *mut Timespec) -> Result<(), Errno>;
 
 fn monotonic() -> i128 {
-    let mut ts = Timespec::default();
+    let mut ts = Timespec::zeroed();
     // SAFETY: a writable timespec.
     unsafe { clock_gettime(1, &mut ts) }.unwrap();
     i128::from(ts.tv_sec) * 1_000_000_000 + i128::from(ts.tv_nsec)
@@ -102,7 +102,7 @@ fn first_use_of_the_vdso_and_at_sysinfo_raced_from_many_threads() {
             let barrier = barrier.clone();
             std::thread::spawn(move || {
                 barrier.wait();
-                let mut ts = Timespec::default();
+                let mut ts = Timespec::zeroed();
                 // SAFETY: a writable timespec.
                 let r = unsafe { clock_gettime_first_use(0, &mut ts) };
                 let image = syscall_rt::vdso::image();
@@ -425,7 +425,7 @@ fn nanosleep_is_interrupted_and_reports_the_remaining_time() {
         tv_sec: 5,
         tv_nsec: 0,
     };
-    let mut rem = LongTimespec::default();
+    let mut rem = LongTimespec::zeroed();
     // SAFETY: valid pointers.
     assert_eq!(unsafe { nanosleep(&req, &mut rem) }, Err(Errno::EINTR));
     killer.join().unwrap();

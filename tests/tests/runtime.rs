@@ -94,30 +94,22 @@ fn umask_returns_the_previous_mask() {
 
 #[test]
 fn uname_matches_libc() {
-    let mut ours = Utsname {
-        fields: [[0; 65]; 6],
-    };
+    let mut ours = Utsname::zeroed();
     // SAFETY: `ours` is a writable new_utsname.
     unsafe { uname(&mut ours) }.unwrap();
     // SAFETY: zeroed utsname is valid; libc writes it.
     let mut theirs: libc::utsname = unsafe { std::mem::zeroed() };
     assert_eq!(unsafe { libc::uname(&mut theirs) }, 0);
-    let field = |f: &[u8]| {
-        f.iter()
-            .take_while(|&&b| b != 0)
-            .copied()
-            .collect::<Vec<u8>>()
-    };
-    let cfield = |f: &[libc::c_char]| {
+    let field = |f: &[libc::c_char]| {
         f.iter()
             .take_while(|&&b| b != 0)
             .map(|&b| b as u8)
             .collect::<Vec<u8>>()
     };
-    assert_eq!(field(&ours.fields[0]), cfield(&theirs.sysname));
-    assert_eq!(field(&ours.fields[0]), b"Linux");
-    assert_eq!(field(&ours.fields[2]), cfield(&theirs.release));
-    assert_eq!(field(&ours.fields[4]), cfield(&theirs.machine));
+    assert_eq!(field(&ours.sysname), field(&theirs.sysname));
+    assert_eq!(field(&ours.sysname), b"Linux");
+    assert_eq!(field(&ours.release), field(&theirs.release));
+    assert_eq!(field(&ours.machine), field(&theirs.machine));
 }
 
 #[test]
@@ -186,14 +178,14 @@ fn file_calls_match_std() {
     // SAFETY: `data` is readable.
     assert_eq!(unsafe { pwrite64(fd, b"XY".as_ptr(), 2, 20) }, Ok(2));
     assert_eq!(fsync(fd), Ok(()));
-    let mut st = Statx::default();
+    let mut st = Statx::zeroed();
     // SAFETY: `path` is NUL-terminated; `st` is a writable statx.
     unsafe { statx(AT_FDCWD, path.as_ptr().cast(), 0, 0x7ff, &mut st) }.unwrap();
     let meta = std::fs::metadata(dir.0.join("data")).unwrap();
-    assert_eq!(st.size, meta.len());
-    assert_eq!(st.size, 22);
-    assert_eq!(st.ino, meta.ino());
-    assert_eq!(u32::from(st.mode), meta.mode());
+    assert_eq!(st.stx_size, meta.len());
+    assert_eq!(st.stx_size, 22);
+    assert_eq!(st.stx_ino, meta.ino());
+    assert_eq!(u32::from(st.stx_mode), meta.mode());
     assert_eq!(ftruncate64(fd, 5), Ok(()));
     assert_eq!(std::fs::metadata(dir.0.join("data")).unwrap().len(), 5);
     let dupfd = dup(fd).unwrap() as u32;
@@ -368,7 +360,7 @@ fn mmap_with_six_arguments_mprotect_munmap() {
 
 #[test]
 fn clock_gettime_through_vdso_and_kernel_agree_with_libc() {
-    let mut ts = Timespec::default();
+    let mut ts = Timespec::zeroed();
     let mut lts: libc::timespec = unsafe { std::mem::zeroed() };
     for clock in [CLOCK_REALTIME, CLOCK_MONOTONIC] {
         // SAFETY: valid out-pointers.
@@ -386,7 +378,7 @@ fn clock_gettime_through_vdso_and_kernel_agree_with_libc() {
     }
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     {
-        let mut k = Timespec::default();
+        let mut k = Timespec::zeroed();
         // SAFETY: valid out-pointers.
         unsafe {
             clock_gettime(CLOCK_MONOTONIC, &mut ts).unwrap();
@@ -416,13 +408,13 @@ fn clock_gettime_through_vdso_and_kernel_agree_with_libc() {
 
 #[test]
 fn gettimeofday_agrees_with_std() {
-    let mut tv = Timeval::default();
+    let mut tv = Timeval::zeroed();
     // SAFETY: valid out-pointer, null timezone.
     unsafe { gettimeofday(&mut tv, std::ptr::null_mut()) }.unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();
-    assert!((now.as_secs() as i64 - tv.tv_sec as i64).abs() <= 1);
+    assert!((now.as_secs() as i64 - i64::from(tv.tv_sec)).abs() <= 1);
     assert!((0..1_000_000).contains(&tv.tv_usec));
 }
 
@@ -478,7 +470,7 @@ fn misc_calls_match_libc() {
     assert_eq!(unsafe { getrandom(rnd.as_mut_ptr(), 64, 0) }, Ok(64));
     assert_ne!(rnd, [0u8; 64]);
     // pselect6 with 6 arguments, nothing to wait for, zero timeout: returns 0 at once.
-    let mut zero = Timespec::default();
+    let mut zero = Timespec::zeroed();
     let null = std::ptr::null_mut();
     // SAFETY: null sets, a valid timeout.
     assert_eq!(
@@ -541,13 +533,11 @@ fn int80_gives_the_same_results() {
 fn int80_with_pointers_on_i686() {
     use std::os::fd::AsRawFd;
     use syscall_tests::int80;
-    let mut ours = Utsname {
-        fields: [[0; 65]; 6],
-    };
+    let mut ours = Utsname::zeroed();
     // SAFETY: writable utsname.
     unsafe { int80::uname(&mut ours) }.unwrap();
-    assert_eq!(&ours.fields[0][..5], b"Linux");
-    let mut ts = Timespec::default();
+    assert_eq!(ours.sysname[..5].map(|c| c as u8), *b"Linux");
+    let mut ts = Timespec::zeroed();
     // SAFETY: writable timespec.
     unsafe { int80::clock_gettime(CLOCK_MONOTONIC, &mut ts) }.unwrap();
     assert!(ts.tv_sec > 0 || ts.tv_nsec > 0);

@@ -701,6 +701,9 @@ const UAPI_TYPES: &[(&str, &str)] = &[
     ("struct user_msghdr", "net::msghdr"),
     ("struct mmsghdr", "net::mmsghdr"),
     ("struct new_utsname", "system::new_utsname"),
+    ("struct old_utsname", "system::old_utsname"),
+    ("struct oldold_utsname", "system::oldold_utsname"),
+    ("struct __old_kernel_stat", "__old_kernel_stat"),
     ("struct sysinfo", "system::sysinfo"),
     ("struct io_uring_params", "io_uring::io_uring_params"),
     (

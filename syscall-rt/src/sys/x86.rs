@@ -181,7 +181,7 @@ pub unsafe fn lchown(filename: *const c_char, user: u16, group: u16) -> Result<i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 oldstat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn oldstat(filename: *const c_char, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn oldstat(filename: *const c_char, statbuf: *mut uapi::__old_kernel_stat) -> Result<i32, Errno>;
 
 /// `off_t lseek(unsigned int fd, off_t offset, unsigned int whence)`
 ///
@@ -257,7 +257,7 @@ pub fn alarm(seconds: u32) -> Result<u32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 oldfstat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn oldfstat(fd: i32, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn oldfstat(fd: i32, statbuf: *mut uapi::__old_kernel_stat) -> Result<i32, Errno>;
 
 /// `int pause(void)`
 ///
@@ -446,7 +446,7 @@ pub fn setpgid(pid: i32, pgid: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 oldolduname`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn oldolduname(name: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn oldolduname(name: *mut uapi::system::oldold_utsname) -> Result<i32, Errno>;
 
 /// `mode_t umask(int mask)`
 ///
@@ -645,7 +645,7 @@ pub unsafe fn symlink(old: *const c_char, new: *const c_char) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 oldlstat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn oldlstat(filename: *const c_char, statbuf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn oldlstat(filename: *const c_char, statbuf: *mut uapi::__old_kernel_stat) -> Result<i32, Errno>;
 
 /// `ssize_t readlink(const char __user *path, char __user *buf, int bufsiz)`
 ///
@@ -850,7 +850,7 @@ pub unsafe fn fstat(fd: i32, statbuf: *mut uapi::stat) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 olduname`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn olduname(name: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn olduname(name: *mut uapi::system::old_utsname) -> Result<i32, Errno>;
 
 /// `int iopl(unsigned int level)`
 ///
