@@ -302,53 +302,6 @@ vdso_calls! {
     call6(a0, a1, a2, a3, a4, a5);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arguments_are_extended_by_the_kernels_kind_not_the_rust_type() {
-        // A u32 carrying -1 for a signed 32-bit kind (x32 `long`) is sign-extended.
-        assert_eq!(widen::<32, true>(u32::MAX as u64), u64::MAX);
-        // An i32 carrying -1 for an unsigned kind is zero-extended.
-        assert_eq!(widen::<32, false>(-1i32 as i64 as u64), 0xffff_ffff);
-        assert_eq!(widen::<16, false>(0x1_ffff), 0xffff);
-        assert_eq!(widen::<16, true>(0xffff), u64::MAX);
-        assert_eq!(widen::<64, false>(u64::MAX), u64::MAX);
-    }
-
-    #[test]
-    fn narrow_registers_extend_by_the_return_kind() {
-        // An i386 address above 2 GiB stays an address in a u64.
-        let address = 0xf7f9_a000u32;
-        assert_eq!(ret::<u32, u64, 32, false>(address), 0xf7f9_a000);
-        // A negative i386 value stays negative in an i64.
-        assert_eq!(ret::<u32, i64, 32, true>(-2i32 as u32), -2);
-        // Errors are recognised in the register's own width.
-        assert_eq!(
-            result::<u32, u64, 32, false>(-22i32 as u32),
-            Err(Errno::EINVAL)
-        );
-        assert_eq!(result::<u32, u64, 32, false>(address), Ok(0xf7f9_a000));
-        assert_eq!(
-            result::<u64, i32, 32, true>(-9i64 as u64),
-            Err(Errno::EBADF)
-        );
-        assert_eq!(
-            result::<u64, u64, 64, true>(-4096i64 as u64),
-            Ok(-4096i64 as u64)
-        );
-        assert_eq!(result_unit(-1i64 as u64), Err(Errno::EPERM));
-        assert_eq!(result_unit(0u32), Ok(()));
-    }
-
-    #[test]
-    fn pairs_split_low_word_first() {
-        let v = 0x1234_5678_9abc_def0u64;
-        assert_eq!((low_word(v), high_word(v)), (0x9abc_def0, 0x1234_5678));
-    }
-}
-
 // ------------------------------------------------------------------------ layout checks
 
 /// Fails the build (from a `const` item of the expansion) when a declaration's pointee `U` has
@@ -446,5 +399,52 @@ impl Message {
             // Only whole strings are pushed, unless the buffer filled up inside a character.
             Err(_) => "a system-call pointee has the wrong layout",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_are_extended_by_the_kernels_kind_not_the_rust_type() {
+        // A u32 carrying -1 for a signed 32-bit kind (x32 `long`) is sign-extended.
+        assert_eq!(widen::<32, true>(u32::MAX as u64), u64::MAX);
+        // An i32 carrying -1 for an unsigned kind is zero-extended.
+        assert_eq!(widen::<32, false>(-1i32 as i64 as u64), 0xffff_ffff);
+        assert_eq!(widen::<16, false>(0x1_ffff), 0xffff);
+        assert_eq!(widen::<16, true>(0xffff), u64::MAX);
+        assert_eq!(widen::<64, false>(u64::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn narrow_registers_extend_by_the_return_kind() {
+        // An i386 address above 2 GiB stays an address in a u64.
+        let address = 0xf7f9_a000u32;
+        assert_eq!(ret::<u32, u64, 32, false>(address), 0xf7f9_a000);
+        // A negative i386 value stays negative in an i64.
+        assert_eq!(ret::<u32, i64, 32, true>(-2i32 as u32), -2);
+        // Errors are recognised in the register's own width.
+        assert_eq!(
+            result::<u32, u64, 32, false>(-22i32 as u32),
+            Err(Errno::EINVAL)
+        );
+        assert_eq!(result::<u32, u64, 32, false>(address), Ok(0xf7f9_a000));
+        assert_eq!(
+            result::<u64, i32, 32, true>(-9i64 as u64),
+            Err(Errno::EBADF)
+        );
+        assert_eq!(
+            result::<u64, u64, 64, true>(-4096i64 as u64),
+            Ok(-4096i64 as u64)
+        );
+        assert_eq!(result_unit(-1i64 as u64), Err(Errno::EPERM));
+        assert_eq!(result_unit(0u32), Ok(()));
+    }
+
+    #[test]
+    fn pairs_split_low_word_first() {
+        let v = 0x1234_5678_9abc_def0u64;
+        assert_eq!((low_word(v), high_word(v)), (0x9abc_def0, 0x1234_5678));
     }
 }

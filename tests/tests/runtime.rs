@@ -2,6 +2,9 @@
 //! values, and every mechanism of the target (x86_64: `syscall`, `int80`, vDSO; i686: `sysenter`,
 //! `int80`, vDSO; elsewhere the target's gate and vDSO).
 
+// The kernel's `long` fields are 32 bits on the 32-bit targets: the conversions are needed there.
+#![allow(clippy::useless_conversion)]
+
 use std::ffi::CString;
 use std::os::unix::fs::MetadataExt;
 
