@@ -139,6 +139,9 @@ pub struct ArchRules {
     pub mechanisms: &'static [Mechanism],
     /// Where 64-bit argument pairs start (only meaningful with 32-bit registers).
     pub pair_alignment: PairAlignment,
+    /// `AUDIT_ARCH_*` of `<linux/audit.h>`: what `seccomp_data.arch` holds for its calls (x32
+    /// shares x86_64's and sets `__X32_SYSCALL_BIT` in the number instead).
+    pub audit_arch: u32,
 }
 
 /// The architectures `#[fast_syscall]` expands for.
@@ -149,6 +152,7 @@ pub const ARCHES: &[ArchRules] = &[
         pointer_widths: &[64, 32],
         mechanisms: &[Mechanism::Syscall, Mechanism::Int80, Mechanism::Vdso],
         pair_alignment: PairAlignment::Any,
+        audit_arch: 0xc000_003e,
     },
     ArchRules {
         target_arch: "x86",
@@ -156,6 +160,7 @@ pub const ARCHES: &[ArchRules] = &[
         pointer_widths: &[32],
         mechanisms: &[Mechanism::Sysenter, Mechanism::Int80, Mechanism::Vdso],
         pair_alignment: PairAlignment::Any,
+        audit_arch: 0x4000_0003,
     },
     ArchRules {
         target_arch: "aarch64",
@@ -163,6 +168,7 @@ pub const ARCHES: &[ArchRules] = &[
         pointer_widths: &[64],
         mechanisms: &[Mechanism::Svc, Mechanism::Vdso],
         pair_alignment: PairAlignment::Any,
+        audit_arch: 0xc000_00b7,
     },
     ArchRules {
         target_arch: "arm",
@@ -170,6 +176,7 @@ pub const ARCHES: &[ArchRules] = &[
         pointer_widths: &[32],
         mechanisms: &[Mechanism::Svc, Mechanism::Vdso],
         pair_alignment: PairAlignment::Even,
+        audit_arch: 0x4000_0028,
     },
     ArchRules {
         target_arch: "riscv64",
@@ -177,6 +184,7 @@ pub const ARCHES: &[ArchRules] = &[
         pointer_widths: &[64],
         mechanisms: &[Mechanism::Ecall, Mechanism::Vdso],
         pair_alignment: PairAlignment::Any,
+        audit_arch: 0xc000_00f3,
     },
     ArchRules {
         target_arch: "riscv32",
@@ -184,6 +192,7 @@ pub const ARCHES: &[ArchRules] = &[
         pointer_widths: &[32],
         mechanisms: &[Mechanism::Ecall, Mechanism::Vdso],
         pair_alignment: PairAlignment::Any,
+        audit_arch: 0x4000_00f3,
     },
 ];
 

@@ -111,3 +111,16 @@ fn every_generated_number_equals_libcs_for_the_target() {
         assert_eq!(i64::from(*ours), i64::from(*theirs));
     }
 }
+
+#[test]
+fn audit_arch_of_every_abi_matches_the_kernels_audit_h() {
+    use syscall_rt::uapi::ptrace as audit;
+    assert_eq!(arch::x86_64::AUDIT_ARCH, audit::AUDIT_ARCH_X86_64);
+    assert_eq!(arch::x32::AUDIT_ARCH, audit::AUDIT_ARCH_X86_64);
+    assert_eq!(arch::x32::X32_SYSCALL_BIT, 0x4000_0000);
+    assert_eq!(arch::x86::AUDIT_ARCH, audit::AUDIT_ARCH_I386);
+    assert_eq!(arch::aarch64::AUDIT_ARCH, audit::AUDIT_ARCH_AARCH64);
+    assert_eq!(arch::arm::AUDIT_ARCH, audit::AUDIT_ARCH_ARM);
+    assert_eq!(arch::riscv64::AUDIT_ARCH, audit::AUDIT_ARCH_RISCV64);
+    assert_eq!(arch::riscv32::AUDIT_ARCH, audit::AUDIT_ARCH_RISCV32);
+}

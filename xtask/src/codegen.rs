@@ -53,6 +53,27 @@ fn numbers(t: &Table) -> String {
         "//! The {} ABI (Linux v{}, `target_arch = \"{}\"`, {}-bit pointers).\n",
         t.abi.name, t.abi.kernel, t.abi.target_arch, t.abi.target_pointer_width
     );
+    if let Some(rules) = syscall_table::arch_rules(&t.abi.target_arch) {
+        let _ = writeln!(
+            out,
+            "/// `AUDIT_ARCH_*` of `<linux/audit.h>`: `seccomp_data.arch` of this ABI's calls{}.",
+            if t.abi.number_min > 0 {
+                " (shared with x86_64: check the number's bias)"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(out, "pub const AUDIT_ARCH: u32 = {:#x};
+", rules.audit_arch);
+    }
+    if t.abi.number_min > 0 {
+        let _ = writeln!(
+            out,
+            "/// The bias of every number of this ABI (`__X32_SYSCALL_BIT`): a seccomp filter tells\n\
+             /// x32 calls from x86_64 ones by it.\npub const X32_SYSCALL_BIT: u32 = {:#x};\n",
+            t.abi.number_min
+        );
+    }
     let _ = writeln!(
         out,
         "/// System-call numbers, one constant per row of the table."
