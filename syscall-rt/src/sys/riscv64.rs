@@ -41,7 +41,7 @@ pub unsafe fn io_destroy(ctx: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_submit`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result<isize, Errno>;
+pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *const c_void) -> Result<isize, Errno>;
 
 /// `int io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)`
 ///
@@ -50,7 +50,7 @@ pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_cancel`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn io_cancel(ctx_id: usize, iocb: *const c_void, result: *mut c_void) -> Result<i32, Errno>;
 
 /// `long io_getevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout)`
 ///
@@ -59,7 +59,7 @@ pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_getevents`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void) -> Result<isize, Errno>;
+pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *const c_void) -> Result<isize, Errno>;
 
 /// `int setxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -203,7 +203,7 @@ pub fn epoll_create1(flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_ctl`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *const c_void) -> Result<i32, Errno>;
 
 /// `int epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -341,7 +341,7 @@ pub unsafe fn linkat(olddfd: i32, oldname: *const u8, newdfd: i32, newname: *con
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn umount2(name: *mut u8, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn umount2(name: *const u8, flags: i32) -> Result<i32, Errno>;
 
 /// `int mount(char __user *dev_name, char __user *dir_name, char __user *type, unsigned long flags, void __user *data)`
 ///
@@ -350,7 +350,7 @@ pub unsafe fn umount2(name: *mut u8, flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mount(dev_name: *mut u8, dir_name: *mut u8, type_: *mut u8, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mount(dev_name: *const u8, dir_name: *const u8, type_: *const u8, flags: usize, data: *const c_void) -> Result<i32, Errno>;
 
 /// `int pivot_root(const char __user *new_root, const char __user *put_old)`
 ///
@@ -615,7 +615,7 @@ pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut i64, count: usize) 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6(n: i32, inp: *mut c_void, outp: *mut c_void, exp: *mut c_void, tsp: *mut c_void, sig: *const c_void) -> Result<i32, Errno>;
 
 /// `int ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -633,7 +633,7 @@ pub unsafe fn ppoll(ufds: *mut c_void, nfds: u32, tsp: *mut c_void, sigmask: *co
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd4`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn signalfd4(ufd: i32, user_mask: *mut c_void, sizemask: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn signalfd4(ufd: i32, user_mask: *const c_void, sizemask: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `ssize_t vmsplice(int fd, const struct iovec __user *iov, unsigned long nr_segs, unsigned int flags)`
 ///
@@ -741,7 +741,7 @@ pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut c_void) -> Result<i32, Errno>
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn utimensat(dfd: i32, filename: *const u8, utimes: *mut c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat(dfd: i32, filename: *const u8, utimes: *const c_void, flags: i32) -> Result<i32, Errno>;
 
 /// `int acct(const char __user *name)`
 ///
@@ -836,7 +836,7 @@ pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const c_void, ua
 /// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn set_robust_list(head: *mut c_void, len: usize) -> Result<i32, Errno>;
+pub unsafe fn set_robust_list(head: *const c_void, len: usize) -> Result<i32, Errno>;
 
 /// `int get_robust_list(int pid, struct robust_list_head __user * __user *head_ptr, size_t __user *len_ptr)`
 ///
@@ -872,7 +872,7 @@ pub unsafe fn getitimer(which: i32, value: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setitimer`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setitimer(which: i32, value: *mut c_void, ovalue: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn setitimer(which: i32, value: *const c_void, ovalue: *mut c_void) -> Result<i32, Errno>;
 
 /// `int kexec_load(unsigned long entry, unsigned long nr_segments, struct kexec_segment __user *segments, unsigned long flags)`
 ///
@@ -881,7 +881,7 @@ pub unsafe fn setitimer(which: i32, value: *mut c_void, ovalue: *mut c_void) -> 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 kexec_load`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void, flags: usize) -> Result<i32, Errno>;
+pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *const c_void, flags: usize) -> Result<i32, Errno>;
 
 /// `int init_module(void __user *umod, unsigned long len, const char __user *uargs)`
 ///
@@ -890,7 +890,7 @@ pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 init_module`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const u8) -> Result<i32, Errno>;
+pub unsafe fn init_module(umod: *const c_void, len: usize, uargs: *const u8) -> Result<i32, Errno>;
 
 /// `int delete_module(const char __user *name_user, unsigned int flags)`
 ///
@@ -908,7 +908,7 @@ pub unsafe fn delete_module(name_user: *const u8, flags: u32) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_create`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut c_void, created_timer_id: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *const c_void, created_timer_id: *mut c_void) -> Result<i32, Errno>;
 
 /// `int timer_gettime(timer_t timer_id, struct __kernel_itimerspec __user *setting)`
 ///
@@ -1117,7 +1117,7 @@ pub unsafe fn sigaltstack(uss: *const c_void, uoss: *mut c_void) -> Result<i32, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigsuspend`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigsuspend(unewset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigsuspend(unewset: *const c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)`
 ///
@@ -1135,7 +1135,7 @@ pub unsafe fn rt_sigaction(sig: i32, act: *const c_void, oact: *mut c_void, sigs
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigprocmask`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigprocmask(how: i32, set: *mut c_void, oset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigprocmask(how: i32, set: *const c_void, oset: *mut c_void, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
 ///
@@ -1162,7 +1162,7 @@ pub unsafe fn rt_sigtimedwait(uthese: *const c_void, uinfo: *mut c_void, uts: *c
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigqueueinfo`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *const c_void) -> Result<i32, Errno>;
 
 /// `long rt_sigreturn(void)`
 ///
@@ -1193,7 +1193,7 @@ pub fn getpriority(which: i32, who: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 reboot`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *const c_void) -> Result<i32, Errno>;
 
 /// `int setregid(gid_t rgid, gid_t egid)`
 ///
@@ -1355,7 +1355,7 @@ pub unsafe fn getrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setrlimit`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn setrlimit(resource: u32, rlim: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn setrlimit(resource: u32, rlim: *const c_void) -> Result<i32, Errno>;
 
 /// `int getrusage(int who, struct rusage __user *ru)`
 ///
@@ -1476,7 +1476,7 @@ pub unsafe fn sysinfo(info: *mut c_void) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_open`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_open(name: *const u8, oflag: i32, mode: u16, attr: *const c_void) -> Result<i32, Errno>;
 
 /// `int mq_unlink(const char __user *name)`
 ///
@@ -1579,7 +1579,7 @@ pub unsafe fn semctl(semid: i32, semnum: i32, cmd: i32, arg: usize) -> Result<i3
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn semtimedop(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn semtimedop(semid: i32, sops: *const c_void, nsops: u32, timeout: *const c_void) -> Result<i32, Errno>;
 
 /// `int semop(int semid, struct sembuf __user *sops, unsigned nsops)`
 ///
@@ -1612,7 +1612,7 @@ pub unsafe fn shmctl(shmid: i32, cmd: i32, buf: *mut c_void) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 shmat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, Errno>;
+pub unsafe fn shmat(shmid: i32, shmaddr: *const u8, shmflg: i32) -> Result<usize, Errno>;
 
 /// `int shmdt(char __user *shmaddr)`
 ///
@@ -1623,7 +1623,7 @@ pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, 
 /// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn shmdt(shmaddr: *mut u8) -> Result<i32, Errno>;
+pub unsafe fn shmdt(shmaddr: *const u8) -> Result<i32, Errno>;
 
 /// `int socket(int family, int type_, int protocol)`
 ///
@@ -1740,7 +1740,7 @@ pub fn shutdown(fd: i32, how: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmsg`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn sendmsg(fd: i32, msg: *mut c_void, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sendmsg(fd: i32, msg: *const c_void, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -1990,7 +1990,7 @@ pub unsafe fn move_pages(pid: i32, nr_pages: usize, pages: *const c_void, nodes:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_tgsigqueueinfo`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *const c_void) -> Result<i32, Errno>;
 
 /// `int perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
 ///
@@ -2087,7 +2087,7 @@ pub unsafe fn name_to_handle_at(dfd: i32, name: *const u8, handle: *mut c_void, 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_by_handle_at`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *mut c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *const c_void, flags: i32) -> Result<i32, Errno>;
 
 /// `int clock_adjtime(clockid_t which_clock, struct __kernel_timex __user *tx)`
 ///
@@ -2307,7 +2307,7 @@ pub unsafe fn statx(dfd: i32, path: *const u8, flags: u32, mask: u32, buffer: *m
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut c_void, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *const c_void, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `int rseq(struct rseq __user *rseq, uint32_t rseq_len, int flags, uint32_t sig)`
 ///
@@ -2336,7 +2336,7 @@ pub unsafe fn kexec_file_load(kernel_fd: i32, initrd_fd: i32, cmdline_len: usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pidfd_send_signal`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut c_void, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *const c_void, flags: u32) -> Result<i32, Errno>;
 
 /// `int io_uring_setup(u32 entries, struct io_uring_params __user *p)`
 ///
@@ -2431,7 +2431,7 @@ pub fn pidfd_open(pid: i32, flags: u32) -> Result<i32, Errno>;
 /// It can create a thread or process that shares this memory without Rust knowing: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "threads"`, tables/README.md).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn clone3(uargs: *mut c_void, size: usize) -> Result<i32, Errno>;
+pub unsafe fn clone3(uargs: *const c_void, size: usize) -> Result<i32, Errno>;
 
 /// `int close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)`
 ///
@@ -2450,7 +2450,7 @@ pub unsafe fn close_range(fd: u32, max_fd: u32, flags: u32) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat2`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn openat2(dfd: i32, filename: *const u8, how: *mut c_void, size: usize) -> Result<i32, Errno>;
+pub unsafe fn openat2(dfd: i32, filename: *const u8, how: *const c_void, size: usize) -> Result<i32, Errno>;
 
 /// `int pidfd_getfd(int pidfd, int fd, unsigned int flags)`
 ///
@@ -2494,7 +2494,7 @@ pub unsafe fn epoll_pwait2(epfd: i32, events: *mut c_void, maxevents: i32, timeo
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount_setattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn mount_setattr(dfd: i32, path: *const u8, flags: u32, uattr: *const c_void, usize: usize) -> Result<i32, Errno>;
 
 /// `int quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
 ///
@@ -2548,7 +2548,7 @@ pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_waitv`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn futex_waitv(waiters: *mut c_void, nr_futexes: u32, flags: u32, timeout: *mut c_void, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_waitv(waiters: *const c_void, nr_futexes: u32, flags: u32, timeout: *const c_void, clockid: i32) -> Result<i32, Errno>;
 
 /// `int set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
 ///
@@ -2563,7 +2563,7 @@ pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 cachestat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn cachestat(fd: u32, cstat_range: *mut c_void, cstat: *mut c_void, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn cachestat(fd: u32, cstat_range: *const c_void, cstat: *mut c_void, flags: u32) -> Result<i32, Errno>;
 
 /// `int fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
 ///
@@ -2600,7 +2600,7 @@ pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wait`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut c_void, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *const c_void, clockid: i32) -> Result<i32, Errno>;
 
 /// `int futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
 ///
@@ -2609,7 +2609,7 @@ pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_requeue`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn futex_requeue(waiters: *mut c_void, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_requeue(waiters: *const c_void, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
 
 /// `int statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
 ///
@@ -2645,7 +2645,7 @@ pub unsafe fn lsm_get_self_attr(attr: u32, ctx: *mut c_void, size: *mut u32, fla
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_set_self_attr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *mut c_void, size: u32, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *const c_void, size: u32, flags: u32) -> Result<i32, Errno>;
 
 /// `int lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)`
 ///
@@ -2682,7 +2682,7 @@ pub unsafe fn setxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattrat`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *mut c_void, size: usize) -> Result<usize, Errno>;
+pub unsafe fn getxattrat(dfd: i32, path: *const u8, at_flags: u32, name: *const u8, args: *const c_void, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
 ///
@@ -2709,7 +2709,7 @@ pub unsafe fn removexattrat(dfd: i32, path: *const u8, at_flags: u32, name: *con
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree_attr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *mut c_void, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn open_tree_attr(dfd: i32, path: *const u8, flags: u32, uattr: *const c_void, usize: usize) -> Result<i32, Errno>;
 
 /// `int file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -2727,7 +2727,7 @@ pub unsafe fn file_getattr(dfd: i32, filename: *const u8, attr: *mut c_void, usi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_setattr`).
 #[fast_syscall(abi = "riscv64")]
-pub unsafe fn file_setattr(dfd: i32, filename: *const u8, attr: *mut c_void, usize: usize, at_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn file_setattr(dfd: i32, filename: *const u8, attr: *const c_void, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
 ///
