@@ -43,7 +43,7 @@ pub unsafe fn io_destroy(ctx: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_submit`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result<isize, Errno>;
+pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *const c_void) -> Result<isize, Errno>;
 
 /// `int io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)`
 ///
@@ -52,7 +52,7 @@ pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_cancel`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn io_cancel(ctx_id: usize, iocb: *const c_void, result: *mut c_void) -> Result<i32, Errno>;
 
 /// `long io_getevents(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout)`
 ///
@@ -61,7 +61,7 @@ pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_getevents`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_timespec) -> Result<isize, Errno>;
+pub unsafe fn io_getevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *const uapi::__kernel_timespec) -> Result<isize, Errno>;
 
 /// `int setxattr(const char __user *path, const char __user *name, const void __user *value, size_t size, int flags)`
 ///
@@ -205,7 +205,7 @@ pub fn epoll_create1(flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_ctl`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut uapi::epoll_event) -> Result<i32, Errno>;
+pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *const uapi::epoll_event) -> Result<i32, Errno>;
 
 /// `int epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -352,7 +352,7 @@ pub unsafe fn renameat(olddfd: i32, oldname: *const c_char, newdfd: i32, newname
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn umount2(name: *mut c_char, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn umount2(name: *const c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int mount(char __user *dev_name, char __user *dir_name, char __user *type, unsigned long flags, void __user *data)`
 ///
@@ -361,7 +361,7 @@ pub unsafe fn umount2(name: *mut c_char, flags: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mount(dev_name: *mut c_char, dir_name: *mut c_char, type_: *mut c_char, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mount(dev_name: *const c_char, dir_name: *const c_char, type_: *const c_char, flags: usize, data: *const c_void) -> Result<i32, Errno>;
 
 /// `int pivot_root(const char __user *new_root, const char __user *put_old)`
 ///
@@ -626,7 +626,7 @@ pub unsafe fn sendfile(out_fd: i32, in_fd: i32, offset: *mut uapi::__kernel_loff
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pselect6(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_timespec, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_timespec, sig: *const c_void) -> Result<i32, Errno>;
 
 /// `int ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -644,7 +644,7 @@ pub unsafe fn ppoll(ufds: *mut uapi::pollfd, nfds: u32, tsp: *mut uapi::__kernel
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd4`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn signalfd4(ufd: i32, user_mask: *mut uapi::kernel_sigset_t, sizemask: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn signalfd4(ufd: i32, user_mask: *const uapi::kernel_sigset_t, sizemask: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `ssize_t vmsplice(int fd, const struct iovec __user *iov, unsigned long nr_segs, unsigned int flags)`
 ///
@@ -752,7 +752,7 @@ pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut uapi::__kernel_itimerspec) ->
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn utimensat(dfd: i32, filename: *const c_char, utimes: *mut uapi::__kernel_timespec, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat(dfd: i32, filename: *const c_char, utimes: *const uapi::__kernel_timespec, flags: i32) -> Result<i32, Errno>;
 
 /// `int acct(const char __user *name)`
 ///
@@ -847,7 +847,7 @@ pub unsafe fn futex(uaddr: *mut u32, op: i32, val: u32, utime: *const uapi::__ke
 /// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn set_robust_list(head: *mut uapi::robust_list_head, len: usize) -> Result<i32, Errno>;
+pub unsafe fn set_robust_list(head: *const uapi::robust_list_head, len: usize) -> Result<i32, Errno>;
 
 /// `int get_robust_list(int pid, struct robust_list_head __user * __user *head_ptr, size_t __user *len_ptr)`
 ///
@@ -883,7 +883,7 @@ pub unsafe fn getitimer(which: i32, value: *mut uapi::__kernel_old_itimerval) ->
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setitimer`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn setitimer(which: i32, value: *mut uapi::__kernel_old_itimerval, ovalue: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
+pub unsafe fn setitimer(which: i32, value: *const uapi::__kernel_old_itimerval, ovalue: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
 
 /// `int kexec_load(unsigned long entry, unsigned long nr_segments, struct kexec_segment __user *segments, unsigned long flags)`
 ///
@@ -892,7 +892,7 @@ pub unsafe fn setitimer(which: i32, value: *mut uapi::__kernel_old_itimerval, ov
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 kexec_load`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void, flags: usize) -> Result<i32, Errno>;
+pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *const c_void, flags: usize) -> Result<i32, Errno>;
 
 /// `int init_module(void __user *umod, unsigned long len, const char __user *uargs)`
 ///
@@ -901,7 +901,7 @@ pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 init_module`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const c_char) -> Result<i32, Errno>;
+pub unsafe fn init_module(umod: *const c_void, len: usize, uargs: *const c_char) -> Result<i32, Errno>;
 
 /// `int delete_module(const char __user *name_user, unsigned int flags)`
 ///
@@ -919,7 +919,7 @@ pub unsafe fn delete_module(name_user: *const c_char, flags: u32) -> Result<i32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_create`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut uapi::sigevent, created_timer_id: *mut uapi::__kernel_timer_t) -> Result<i32, Errno>;
+pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *const uapi::sigevent, created_timer_id: *mut uapi::__kernel_timer_t) -> Result<i32, Errno>;
 
 /// `int timer_gettime(timer_t timer_id, struct __kernel_itimerspec __user *setting)`
 ///
@@ -1128,7 +1128,7 @@ pub unsafe fn sigaltstack(uss: *const uapi::stack_t, uoss: *mut uapi::stack_t) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigsuspend`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigsuspend(unewset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigsuspend(unewset: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)`
 ///
@@ -1146,7 +1146,7 @@ pub unsafe fn rt_sigaction(sig: i32, act: *const uapi::kernel_sigaction, oact: *
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigprocmask`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigprocmask(how: i32, set: *mut uapi::kernel_sigset_t, oset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigprocmask(how: i32, set: *const uapi::kernel_sigset_t, oset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
 ///
@@ -1173,7 +1173,7 @@ pub unsafe fn rt_sigtimedwait(uthese: *const uapi::kernel_sigset_t, uinfo: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigqueueinfo`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
+pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *const uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `long rt_sigreturn(void)`
 ///
@@ -1204,7 +1204,7 @@ pub fn getpriority(which: i32, who: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 reboot`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *const c_void) -> Result<i32, Errno>;
 
 /// `int setregid(gid_t rgid, gid_t egid)`
 ///
@@ -1366,7 +1366,7 @@ pub unsafe fn getrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setrlimit`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn setrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, Errno>;
+pub unsafe fn setrlimit(resource: u32, rlim: *const uapi::rlimit) -> Result<i32, Errno>;
 
 /// `int getrusage(int who, struct rusage __user *ru)`
 ///
@@ -1487,7 +1487,7 @@ pub unsafe fn sysinfo(info: *mut uapi::system::sysinfo) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_open`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mq_open(name: *const c_char, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_open(name: *const c_char, oflag: i32, mode: u16, attr: *const c_void) -> Result<i32, Errno>;
 
 /// `int mq_unlink(const char __user *name)`
 ///
@@ -1590,7 +1590,7 @@ pub unsafe fn semctl(semid: i32, semnum: i32, cmd: i32, arg: usize) -> Result<i3
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn semtimedop(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
+pub unsafe fn semtimedop(semid: i32, sops: *const c_void, nsops: u32, timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int semop(int semid, struct sembuf __user *sops, unsigned nsops)`
 ///
@@ -1623,7 +1623,7 @@ pub unsafe fn shmctl(shmid: i32, cmd: i32, buf: *mut c_void) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 shmat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, Errno>;
+pub unsafe fn shmat(shmid: i32, shmaddr: *const u8, shmflg: i32) -> Result<usize, Errno>;
 
 /// `int shmdt(char __user *shmaddr)`
 ///
@@ -1634,7 +1634,7 @@ pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, 
 /// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn shmdt(shmaddr: *mut u8) -> Result<i32, Errno>;
+pub unsafe fn shmdt(shmaddr: *const u8) -> Result<i32, Errno>;
 
 /// `int socket(int family, int type_, int protocol)`
 ///
@@ -1751,7 +1751,7 @@ pub fn shutdown(fd: i32, how: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmsg`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn sendmsg(fd: i32, msg: *mut uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sendmsg(fd: i32, msg: *const uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -2001,7 +2001,7 @@ pub unsafe fn move_pages(pid: i32, nr_pages: usize, pages: *const c_void, nodes:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_tgsigqueueinfo`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
+pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *const uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `int perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
 ///
@@ -2079,7 +2079,7 @@ pub unsafe fn name_to_handle_at(dfd: i32, name: *const c_char, handle: *mut c_vo
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_by_handle_at`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *mut c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *const c_void, flags: i32) -> Result<i32, Errno>;
 
 /// `int clock_adjtime(clockid_t which_clock, struct __kernel_timex __user *tx)`
 ///
@@ -2299,7 +2299,7 @@ pub unsafe fn statx(dfd: i32, path: *const c_char, flags: u32, mask: u32, buffer
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_timespec, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *const uapi::__kernel_timespec, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `int rseq(struct rseq __user *rseq, uint32_t rseq_len, int flags, uint32_t sig)`
 ///
@@ -2328,7 +2328,7 @@ pub unsafe fn kexec_file_load(kernel_fd: i32, initrd_fd: i32, cmdline_len: usize
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pidfd_send_signal`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut uapi::siginfo_t, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *const uapi::siginfo_t, flags: u32) -> Result<i32, Errno>;
 
 /// `int io_uring_setup(u32 entries, struct io_uring_params __user *p)`
 ///
@@ -2423,7 +2423,7 @@ pub fn pidfd_open(pid: i32, flags: u32) -> Result<i32, Errno>;
 /// It can create a thread or process that shares this memory without Rust knowing: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "threads"`, tables/README.md).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn clone3(uargs: *mut uapi::clone_args, size: usize) -> Result<i32, Errno>;
+pub unsafe fn clone3(uargs: *const uapi::clone_args, size: usize) -> Result<i32, Errno>;
 
 /// `int close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)`
 ///
@@ -2442,7 +2442,7 @@ pub unsafe fn close_range(fd: i32, max_fd: u32, flags: u32) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat2`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn openat2(dfd: i32, filename: *const c_char, how: *mut uapi::open_how, size: usize) -> Result<i32, Errno>;
+pub unsafe fn openat2(dfd: i32, filename: *const c_char, how: *const uapi::open_how, size: usize) -> Result<i32, Errno>;
 
 /// `int pidfd_getfd(int pidfd, int fd, unsigned int flags)`
 ///
@@ -2486,7 +2486,7 @@ pub unsafe fn epoll_pwait2(epfd: i32, events: *mut uapi::epoll_event, maxevents:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount_setattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn mount_setattr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn mount_setattr(dfd: i32, path: *const c_char, flags: u32, uattr: *const uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
 ///
@@ -2540,7 +2540,7 @@ pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_waitv`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn futex_waitv(waiters: *mut uapi::futex_waitv, nr_futexes: u32, flags: u32, timeout: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_waitv(waiters: *const uapi::futex_waitv, nr_futexes: u32, flags: u32, timeout: *const uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
 ///
@@ -2555,7 +2555,7 @@ pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 cachestat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn cachestat(fd: i32, cstat_range: *mut uapi::cachestat_range, cstat: *mut uapi::cachestat, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn cachestat(fd: i32, cstat_range: *const uapi::cachestat_range, cstat: *mut uapi::cachestat, flags: u32) -> Result<i32, Errno>;
 
 /// `int fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
 ///
@@ -2592,7 +2592,7 @@ pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wait`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *const uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
 ///
@@ -2601,7 +2601,7 @@ pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_requeue`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn futex_requeue(waiters: *mut uapi::futex_waitv, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_requeue(waiters: *const uapi::futex_waitv, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
 
 /// `int statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
 ///
@@ -2637,7 +2637,7 @@ pub unsafe fn lsm_get_self_attr(attr: u32, ctx: *mut c_void, size: *mut u32, fla
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_set_self_attr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *mut c_void, size: u32, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *const c_void, size: u32, flags: u32) -> Result<i32, Errno>;
 
 /// `int lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)`
 ///
@@ -2674,7 +2674,7 @@ pub unsafe fn setxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *co
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattrat`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn getxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *mut uapi::xattr_args, size: usize) -> Result<usize, Errno>;
+pub unsafe fn getxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *const uapi::xattr_args, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
 ///
@@ -2701,7 +2701,7 @@ pub unsafe fn removexattrat(dfd: i32, path: *const c_char, at_flags: u32, name: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree_attr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn open_tree_attr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn open_tree_attr(dfd: i32, path: *const c_char, flags: u32, uattr: *const uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -2719,7 +2719,7 @@ pub unsafe fn file_getattr(dfd: i32, filename: *const c_char, attr: *mut uapi::f
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_setattr`).
 #[fast_syscall(abi = "aarch64")]
-pub unsafe fn file_setattr(dfd: i32, filename: *const c_char, attr: *mut uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn file_setattr(dfd: i32, filename: *const c_char, attr: *const uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
 ///

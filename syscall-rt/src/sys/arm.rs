@@ -175,7 +175,7 @@ pub fn getpid() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn mount(dev_name: *mut c_char, dir_name: *mut c_char, type_: *mut c_char, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mount(dev_name: *const c_char, dir_name: *const c_char, type_: *const c_char, flags: usize, data: *const c_void) -> Result<i32, Errno>;
 
 /// `int setuid(old_uid_t uid)`
 ///
@@ -333,7 +333,7 @@ pub unsafe fn acct(name: *const c_char) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount2`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn umount2(name: *mut c_char, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn umount2(name: *const c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)`
 ///
@@ -465,7 +465,7 @@ pub unsafe fn sethostname(name: *const u8, len: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setrlimit`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn setrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, Errno>;
+pub unsafe fn setrlimit(resource: u32, rlim: *const uapi::rlimit) -> Result<i32, Errno>;
 
 /// `int getrusage(int who, struct rusage __user *ru)`
 ///
@@ -510,7 +510,7 @@ pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut uapi::__kernel_old_gid_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setgroups`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn setgroups(gidsetsize: i32, grouplist: *mut uapi::__kernel_old_gid_t) -> Result<i32, Errno>;
+pub unsafe fn setgroups(gidsetsize: i32, grouplist: *const uapi::__kernel_old_gid_t) -> Result<i32, Errno>;
 
 /// `int symlink(const char __user *old, const char __user *new)`
 ///
@@ -555,7 +555,7 @@ pub unsafe fn swapon(specialfile: *const c_char, swap_flags: i32) -> Result<i32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 reboot`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *const c_void) -> Result<i32, Errno>;
 
 /// `int munmap(unsigned long addr, size_t len)`
 ///
@@ -640,7 +640,7 @@ pub unsafe fn syslog(type_: i32, buf: *mut u8, len: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setitimer`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn setitimer(which: i32, value: *mut uapi::__kernel_old_itimerval, ovalue: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
+pub unsafe fn setitimer(which: i32, value: *const uapi::__kernel_old_itimerval, ovalue: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
 
 /// `int getitimer(int which, struct __kernel_old_itimerval __user *value)`
 ///
@@ -782,7 +782,7 @@ pub unsafe fn mprotect(start: usize, len: usize, prot: usize) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sigprocmask`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn sigprocmask(how: i32, set: *mut uapi::__kernel_ulong_t, oset: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
+pub unsafe fn sigprocmask(how: i32, set: *const uapi::__kernel_ulong_t, oset: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int init_module(void __user *umod, unsigned long len, const char __user *uargs)`
 ///
@@ -791,7 +791,7 @@ pub unsafe fn sigprocmask(how: i32, set: *mut uapi::__kernel_ulong_t, oset: *mut
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 init_module`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const c_char) -> Result<i32, Errno>;
+pub unsafe fn init_module(umod: *const c_void, len: usize, uargs: *const c_char) -> Result<i32, Errno>;
 
 /// `int delete_module(const char __user *name_user, unsigned int flags)`
 ///
@@ -1110,7 +1110,7 @@ pub unsafe fn rt_sigaction(sig: i32, act: *const uapi::kernel_sigaction, oact: *
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigprocmask`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn rt_sigprocmask(how: i32, set: *mut uapi::kernel_sigset_t, oset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigprocmask(how: i32, set: *const uapi::kernel_sigset_t, oset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
 ///
@@ -1137,7 +1137,7 @@ pub unsafe fn rt_sigtimedwait(uthese: *const uapi::kernel_sigset_t, uinfo: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigqueueinfo`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
+pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *const uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `int rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)`
 ///
@@ -1146,7 +1146,7 @@ pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigsuspend`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn rt_sigsuspend(unewset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigsuspend(unewset: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `ssize_t pread64(unsigned int fd, char __user *buf, size_t count, loff_t pos)`
 ///
@@ -1658,7 +1658,7 @@ pub unsafe fn io_destroy(ctx: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_getevents`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_void, timeout: *mut uapi::__kernel_old_timespec) -> Result<isize, Errno>;
+pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_void, timeout: *const uapi::__kernel_old_timespec) -> Result<isize, Errno>;
 
 /// `long io_submit(aio_context_t ctx_id, long nr, struct iocb __user * __user *iocbpp)`
 ///
@@ -1667,7 +1667,7 @@ pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_voi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_submit`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result<isize, Errno>;
+pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *const c_void) -> Result<isize, Errno>;
 
 /// `int io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)`
 ///
@@ -1676,7 +1676,7 @@ pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_cancel`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn io_cancel(ctx_id: usize, iocb: *const c_void, result: *mut c_void) -> Result<i32, Errno>;
 
 /// `int exit_group(int error_code)`
 ///
@@ -1703,7 +1703,7 @@ pub fn epoll_create(size: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_ctl`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut uapi::epoll_event) -> Result<i32, Errno>;
+pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *const uapi::epoll_event) -> Result<i32, Errno>;
 
 /// `int epoll_wait(int epfd, struct epoll_event __user *events, int maxevents, int timeout)`
 ///
@@ -1742,7 +1742,7 @@ pub unsafe fn set_tid_address(tidptr: *mut i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_create`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut uapi::sigevent, created_timer_id: *mut uapi::__kernel_timer_t) -> Result<i32, Errno>;
+pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *const uapi::sigevent, created_timer_id: *mut uapi::__kernel_timer_t) -> Result<i32, Errno>;
 
 /// `int timer_settime(timer_t timer_id, int flags, struct old_itimerspec32 __user *new, struct old_itimerspec32 __user *old)`
 ///
@@ -1751,7 +1751,7 @@ pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut uapi::sigeve
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_settime`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn timer_settime(timer_id: i32, flags: i32, new: *mut uapi::itimerspec, old: *mut uapi::itimerspec) -> Result<i32, Errno>;
+pub unsafe fn timer_settime(timer_id: i32, flags: i32, new: *const uapi::itimerspec, old: *mut uapi::itimerspec) -> Result<i32, Errno>;
 
 /// `int timer_gettime(timer_t timer_id, struct old_itimerspec32 __user *setting)`
 ///
@@ -1781,7 +1781,7 @@ pub fn timer_delete(timer_id: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_settime`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn clock_settime(which_clock: i32, tp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
+pub unsafe fn clock_settime(which_clock: i32, tp: *const uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int clock_gettime(clockid_t which_clock, struct old_timespec32 __user *tp)`
 ///
@@ -1808,7 +1808,7 @@ pub unsafe fn clock_getres(which_clock: i32, tp: *mut uapi::__kernel_old_timespe
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_nanosleep`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *mut uapi::__kernel_old_timespec, rmtp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
+pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *const uapi::__kernel_old_timespec, rmtp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int statfs64(const char __user *path, size_t sz, struct statfs64 __user *buf)`
 ///
@@ -1841,7 +1841,7 @@ pub fn tgkill(tgid: i32, pid: i32, sig: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimes`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn utimes(filename: *const c_char, t: *mut uapi::__kernel_old_timeval) -> Result<i32, Errno>;
+pub unsafe fn utimes(filename: *const c_char, t: *const uapi::__kernel_old_timeval) -> Result<i32, Errno>;
 
 /// `int arm_fadvise64_64(int fd, int advice, loff_t offset, loff_t len)`
 ///
@@ -1871,7 +1871,7 @@ pub unsafe fn pciconfig_read(bus: usize, dfn: usize, off: usize, len: usize, buf
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pciconfig_write`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn pciconfig_write(bus: usize, dfn: usize, off: usize, len: usize, buf: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pciconfig_write(bus: usize, dfn: usize, off: usize, len: usize, buf: *const c_void) -> Result<i32, Errno>;
 
 /// `int mq_open(const char __user *name, int oflag, umode_t mode, struct mq_attr __user *attr)`
 ///
@@ -1880,7 +1880,7 @@ pub unsafe fn pciconfig_write(bus: usize, dfn: usize, off: usize, len: usize, bu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_open`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn mq_open(name: *const c_char, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_open(name: *const c_char, oflag: i32, mode: u16, attr: *const c_void) -> Result<i32, Errno>;
 
 /// `int mq_unlink(const char __user *name)`
 ///
@@ -2069,7 +2069,7 @@ pub unsafe fn getsockopt(fd: i32, level: i32, optname: i32, optval: *mut u8, opt
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmsg`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn sendmsg(fd: i32, msg: *mut uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sendmsg(fd: i32, msg: *const uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -2145,7 +2145,7 @@ pub unsafe fn msgctl(msqid: i32, cmd: i32, buf: *mut c_void) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 shmat`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, Errno>;
+pub unsafe fn shmat(shmid: i32, shmaddr: *const u8, shmflg: i32) -> Result<usize, Errno>;
 
 /// `int shmdt(char __user *shmaddr)`
 ///
@@ -2156,7 +2156,7 @@ pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, 
 /// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn shmdt(shmaddr: *mut u8) -> Result<i32, Errno>;
+pub unsafe fn shmdt(shmaddr: *const u8) -> Result<i32, Errno>;
 
 /// `int shmget(key_t key, size_t size, int flag)`
 ///
@@ -2208,7 +2208,7 @@ pub unsafe fn keyctl(cmd: i32, arg2: usize, arg3: usize, arg4: usize, arg5: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn semtimedop(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const uapi::__kernel_old_timespec) -> Result<i32, Errno>;
+pub unsafe fn semtimedop(semid: i32, sops: *const c_void, nsops: u32, timeout: *const uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int ioprio_set(int which, int who, int ioprio)`
 ///
@@ -2313,7 +2313,7 @@ pub unsafe fn fchownat(dfd: i32, filename: *const c_char, user: u32, group: u32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futimesat`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn futimesat(dfd: i32, filename: *const c_char, t: *mut uapi::__kernel_old_timeval) -> Result<i32, Errno>;
+pub unsafe fn futimesat(dfd: i32, filename: *const c_char, t: *const uapi::__kernel_old_timeval) -> Result<i32, Errno>;
 
 /// `int fstatat64(int dfd, const char __user *filename, struct stat64 __user *statbuf, int flag)`
 ///
@@ -2394,7 +2394,7 @@ pub unsafe fn faccessat(dfd: i32, filename: *const c_char, mode: i32) -> Result<
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn pselect6(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_old_timespec, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_old_timespec, sig: *const c_void) -> Result<i32, Errno>;
 
 /// `int ppoll(struct pollfd __user *ufds, unsigned int nfds, struct old_timespec32 __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -2420,7 +2420,7 @@ pub fn unshare(unshare_flags: usize) -> Result<i32, Errno>;
 /// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn set_robust_list(head: *mut uapi::robust_list_head, len: usize) -> Result<i32, Errno>;
+pub unsafe fn set_robust_list(head: *const uapi::robust_list_head, len: usize) -> Result<i32, Errno>;
 
 /// `int get_robust_list(int pid, struct robust_list_head __user * __user *head_ptr, size_t __user *len_ptr)`
 ///
@@ -2495,7 +2495,7 @@ pub unsafe fn epoll_pwait(epfd: i32, events: *mut uapi::epoll_event, maxevents: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 kexec_load`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void, flags: usize) -> Result<i32, Errno>;
+pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *const c_void, flags: usize) -> Result<i32, Errno>;
 
 /// `int utimensat(unsigned int dfd, const char __user *filename, struct old_timespec32 __user *t, int flags)`
 ///
@@ -2504,7 +2504,7 @@ pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn utimensat(dfd: i32, filename: *const c_char, t: *mut uapi::__kernel_old_timespec, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat(dfd: i32, filename: *const c_char, t: *const uapi::__kernel_old_timespec, flags: i32) -> Result<i32, Errno>;
 
 /// `int signalfd(int ufd, sigset_t __user *user_mask, size_t sizemask)`
 ///
@@ -2513,7 +2513,7 @@ pub unsafe fn utimensat(dfd: i32, filename: *const c_char, t: *mut uapi::__kerne
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn signalfd(ufd: i32, user_mask: *mut uapi::kernel_sigset_t, sizemask: usize) -> Result<i32, Errno>;
+pub unsafe fn signalfd(ufd: i32, user_mask: *const uapi::kernel_sigset_t, sizemask: usize) -> Result<i32, Errno>;
 
 /// `int timerfd_create(int clockid, int flags)`
 ///
@@ -2558,7 +2558,7 @@ pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut uapi::itimerspec) -> Result<i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd4`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn signalfd4(ufd: i32, user_mask: *mut uapi::kernel_sigset_t, sizemask: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn signalfd4(ufd: i32, user_mask: *const uapi::kernel_sigset_t, sizemask: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `int eventfd2(unsigned int count, int flags)`
 ///
@@ -2622,7 +2622,7 @@ pub unsafe fn pwritev(fd: i32, vec: *const uapi::iovec, vlen: usize, pos_l: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_tgsigqueueinfo`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
+pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *const uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `int perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
 ///
@@ -2691,7 +2691,7 @@ pub unsafe fn name_to_handle_at(dfd: i32, name: *const c_char, handle: *mut c_vo
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_by_handle_at`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *mut c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *const c_void, flags: i32) -> Result<i32, Errno>;
 
 /// `int clock_adjtime(clockid_t which_clock, struct old_timex32 __user *tx)`
 ///
@@ -2922,7 +2922,7 @@ pub unsafe fn rseq(rseq: *mut c_void, rseq_len: u32, flags: i32, sig: u32) -> Re
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_old_timespec, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *const uapi::__kernel_old_timespec, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `long migrate_pages(pid_t pid, unsigned long maxnode, const unsigned long __user *from, const unsigned long __user *to)`
 ///
@@ -3030,7 +3030,7 @@ pub unsafe fn timerfd_settime64(ufd: i32, flags: i32, utmr: *const uapi::__kerne
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat_time64`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn utimensat_time64(dfd: i32, filename: *const c_char, utimes: *mut uapi::__kernel_timespec, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat_time64(dfd: i32, filename: *const c_char, utimes: *const uapi::__kernel_timespec, flags: i32) -> Result<i32, Errno>;
 
 /// `int pselect6_time64(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)`
 ///
@@ -3039,7 +3039,7 @@ pub unsafe fn utimensat_time64(dfd: i32, filename: *const c_char, utimes: *mut u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6_time64`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn pselect6_time64(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_timespec, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6_time64(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_timespec, sig: *const c_void) -> Result<i32, Errno>;
 
 /// `int ppoll_time64(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -3057,7 +3057,7 @@ pub unsafe fn ppoll_time64(ufds: *mut uapi::pollfd, nfds: u32, tsp: *mut uapi::_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents_time64`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn io_pgetevents_time64(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_timespec, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents_time64(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *const uapi::__kernel_timespec, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `int recvmmsg_time64(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags, struct __kernel_timespec __user *timeout)`
 ///
@@ -3093,7 +3093,7 @@ pub unsafe fn mq_timedreceive_time64(mqdes: i32, msg_ptr: *mut u8, msg_len: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop_time64`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn semtimedop_time64(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
+pub unsafe fn semtimedop_time64(semid: i32, sops: *const c_void, nsops: u32, timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int rt_sigtimedwait_time64(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)`
 ///
@@ -3129,7 +3129,7 @@ pub unsafe fn sched_rr_get_interval_time64(pid: i32, interval: *mut uapi::__kern
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pidfd_send_signal`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut uapi::siginfo_t, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *const uapi::siginfo_t, flags: u32) -> Result<i32, Errno>;
 
 /// `int io_uring_setup(u32 entries, struct io_uring_params __user *p)`
 ///
@@ -3224,7 +3224,7 @@ pub fn pidfd_open(pid: i32, flags: u32) -> Result<i32, Errno>;
 /// It can create a thread or process that shares this memory without Rust knowing: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "threads"`, tables/README.md).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn clone3(uargs: *mut uapi::clone_args, size: usize) -> Result<i32, Errno>;
+pub unsafe fn clone3(uargs: *const uapi::clone_args, size: usize) -> Result<i32, Errno>;
 
 /// `int close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)`
 ///
@@ -3243,7 +3243,7 @@ pub unsafe fn close_range(fd: i32, max_fd: u32, flags: u32) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat2`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn openat2(dfd: i32, filename: *const c_char, how: *mut uapi::open_how, size: usize) -> Result<i32, Errno>;
+pub unsafe fn openat2(dfd: i32, filename: *const c_char, how: *const uapi::open_how, size: usize) -> Result<i32, Errno>;
 
 /// `int pidfd_getfd(int pidfd, int fd, unsigned int flags)`
 ///
@@ -3287,7 +3287,7 @@ pub unsafe fn epoll_pwait2(epfd: i32, events: *mut uapi::epoll_event, maxevents:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount_setattr`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn mount_setattr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn mount_setattr(dfd: i32, path: *const c_char, flags: u32, uattr: *const uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
 ///
@@ -3335,7 +3335,7 @@ pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_waitv`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn futex_waitv(waiters: *mut uapi::futex_waitv, nr_futexes: u32, flags: u32, timeout: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_waitv(waiters: *const uapi::futex_waitv, nr_futexes: u32, flags: u32, timeout: *const uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
 ///
@@ -3350,7 +3350,7 @@ pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 cachestat`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn cachestat(fd: i32, cstat_range: *mut uapi::cachestat_range, cstat: *mut uapi::cachestat, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn cachestat(fd: i32, cstat_range: *const uapi::cachestat_range, cstat: *mut uapi::cachestat, flags: u32) -> Result<i32, Errno>;
 
 /// `int fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
 ///
@@ -3387,7 +3387,7 @@ pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wait`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *const uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
 ///
@@ -3396,7 +3396,7 @@ pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_requeue`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn futex_requeue(waiters: *mut uapi::futex_waitv, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_requeue(waiters: *const uapi::futex_waitv, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
 
 /// `int statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
 ///
@@ -3432,7 +3432,7 @@ pub unsafe fn lsm_get_self_attr(attr: u32, ctx: *mut c_void, size: *mut u32, fla
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_set_self_attr`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *mut c_void, size: u32, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *const c_void, size: u32, flags: u32) -> Result<i32, Errno>;
 
 /// `int lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)`
 ///
@@ -3469,7 +3469,7 @@ pub unsafe fn setxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *co
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattrat`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn getxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *mut uapi::xattr_args, size: usize) -> Result<usize, Errno>;
+pub unsafe fn getxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *const uapi::xattr_args, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
 ///
@@ -3496,7 +3496,7 @@ pub unsafe fn removexattrat(dfd: i32, path: *const c_char, at_flags: u32, name: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree_attr`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn open_tree_attr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn open_tree_attr(dfd: i32, path: *const c_char, flags: u32, uattr: *const uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -3514,7 +3514,7 @@ pub unsafe fn file_getattr(dfd: i32, filename: *const c_char, attr: *mut uapi::f
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_setattr`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn file_setattr(dfd: i32, filename: *const c_char, attr: *mut uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn file_setattr(dfd: i32, filename: *const c_char, attr: *const uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
 ///

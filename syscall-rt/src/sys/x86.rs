@@ -202,7 +202,7 @@ pub fn getpid() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mount(dev_name: *mut c_char, dir_name: *mut c_char, type_: *mut c_char, flags: usize, data: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mount(dev_name: *const c_char, dir_name: *const c_char, type_: *const c_char, flags: usize, data: *const c_void) -> Result<i32, Errno>;
 
 /// `int umount(char __user *name)`
 ///
@@ -211,7 +211,7 @@ pub unsafe fn mount(dev_name: *mut c_char, dir_name: *mut c_char, type_: *mut c_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn umount(name: *mut c_char) -> Result<i32, Errno>;
+pub unsafe fn umount(name: *const c_char) -> Result<i32, Errno>;
 
 /// `int setuid(old_uid_t uid)`
 ///
@@ -232,7 +232,7 @@ pub fn getuid() -> Result<u32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 stime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn stime(tptr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn stime(tptr: *const c_void) -> Result<i32, Errno>;
 
 /// `long ptrace(long request, long pid, unsigned long addr, unsigned long data)`
 ///
@@ -272,7 +272,7 @@ pub fn pause() -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utime(filename: *const c_char, t: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn utime(filename: *const c_char, t: *const c_void) -> Result<i32, Errno>;
 
 /// `int access(const char __user *filename, int mode)`
 ///
@@ -411,7 +411,7 @@ pub unsafe fn acct(name: *const c_char) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 umount2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn umount2(name: *mut c_char, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn umount2(name: *const c_char, flags: i32) -> Result<i32, Errno>;
 
 /// `int ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)`
 ///
@@ -564,7 +564,7 @@ pub unsafe fn sethostname(name: *const u8, len: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setrlimit`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setrlimit(resource: u32, rlim: *mut uapi::rlimit) -> Result<i32, Errno>;
+pub unsafe fn setrlimit(resource: u32, rlim: *const uapi::rlimit) -> Result<i32, Errno>;
 
 /// `int getrlimit(unsigned int resource, struct rlimit __user *rlim)`
 ///
@@ -618,7 +618,7 @@ pub unsafe fn getgroups(gidsetsize: i32, grouplist: *mut uapi::__kernel_old_gid_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setgroups`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setgroups(gidsetsize: i32, grouplist: *mut uapi::__kernel_old_gid_t) -> Result<i32, Errno>;
+pub unsafe fn setgroups(gidsetsize: i32, grouplist: *const uapi::__kernel_old_gid_t) -> Result<i32, Errno>;
 
 /// `int select(struct sel_arg_struct __user *arg)`
 ///
@@ -627,7 +627,7 @@ pub unsafe fn setgroups(gidsetsize: i32, grouplist: *mut uapi::__kernel_old_gid_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 select`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn select(arg: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn select(arg: *const c_void) -> Result<i32, Errno>;
 
 /// `int symlink(const char __user *old, const char __user *new)`
 ///
@@ -681,7 +681,7 @@ pub unsafe fn swapon(specialfile: *const c_char, swap_flags: i32) -> Result<i32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 reboot`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn reboot(magic1: i32, magic2: i32, cmd: u32, arg: *const c_void) -> Result<i32, Errno>;
 
 /// `int readdir(unsigned int fd, struct old_linux_dirent __user *dirent, unsigned int count)`
 ///
@@ -701,7 +701,7 @@ pub unsafe fn readdir(fd: i32, dirent: *mut c_void, count: u32) -> Result<i32, E
 /// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mmap(arg: *mut c_void) -> Result<usize, Errno>;
+pub unsafe fn mmap(arg: *const c_void) -> Result<usize, Errno>;
 
 /// `int munmap(unsigned long addr, size_t len)`
 ///
@@ -787,7 +787,7 @@ pub unsafe fn ioperm(from: usize, num: usize, on: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 socketcall`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn socketcall(call: i32, args: *mut uapi::__kernel_ulong_t) -> Result<isize, Errno>;
+pub unsafe fn socketcall(call: i32, args: *const uapi::__kernel_ulong_t) -> Result<isize, Errno>;
 
 /// `int syslog(int type, char __user *buf, int len)`
 ///
@@ -805,7 +805,7 @@ pub unsafe fn syslog(type_: i32, buf: *mut u8, len: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 setitimer`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn setitimer(which: i32, value: *mut uapi::__kernel_old_itimerval, ovalue: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
+pub unsafe fn setitimer(which: i32, value: *const uapi::__kernel_old_itimerval, ovalue: *mut uapi::__kernel_old_itimerval) -> Result<i32, Errno>;
 
 /// `int getitimer(int which, struct __kernel_old_itimerval __user *value)`
 ///
@@ -997,7 +997,7 @@ pub unsafe fn mprotect(start: usize, len: usize, prot: usize) -> Result<i32, Err
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sigprocmask`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sigprocmask(how: i32, set: *mut uapi::__kernel_ulong_t, oset: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
+pub unsafe fn sigprocmask(how: i32, set: *const uapi::__kernel_ulong_t, oset: *mut uapi::__kernel_ulong_t) -> Result<i32, Errno>;
 
 /// `int init_module(void __user *umod, unsigned long len, const char __user *uargs)`
 ///
@@ -1006,7 +1006,7 @@ pub unsafe fn sigprocmask(how: i32, set: *mut uapi::__kernel_ulong_t, oset: *mut
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 init_module`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn init_module(umod: *mut c_void, len: usize, uargs: *const c_char) -> Result<i32, Errno>;
+pub unsafe fn init_module(umod: *const c_void, len: usize, uargs: *const c_char) -> Result<i32, Errno>;
 
 /// `int delete_module(const char __user *name_user, unsigned int flags)`
 ///
@@ -1335,7 +1335,7 @@ pub unsafe fn rt_sigaction(sig: i32, act: *const uapi::kernel_sigaction, oact: *
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigprocmask`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigprocmask(how: i32, set: *mut uapi::kernel_sigset_t, oset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigprocmask(how: i32, set: *const uapi::kernel_sigset_t, oset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `int rt_sigpending(sigset_t __user *set, size_t sigsetsize)`
 ///
@@ -1362,7 +1362,7 @@ pub unsafe fn rt_sigtimedwait(uthese: *const uapi::kernel_sigset_t, uinfo: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigqueueinfo`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
+pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *const uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `int rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)`
 ///
@@ -1371,7 +1371,7 @@ pub unsafe fn rt_sigqueueinfo(pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_sigsuspend`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_sigsuspend(unewset: *mut uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
+pub unsafe fn rt_sigsuspend(unewset: *const uapi::kernel_sigset_t, sigsetsize: usize) -> Result<i32, Errno>;
 
 /// `ssize_t pread64(unsigned int fd, char __user *buf, size_t count, loff_t pos)`
 ///
@@ -1903,7 +1903,7 @@ pub unsafe fn io_destroy(ctx: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_getevents`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_void, timeout: *mut uapi::__kernel_old_timespec) -> Result<isize, Errno>;
+pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_void, timeout: *const uapi::__kernel_old_timespec) -> Result<isize, Errno>;
 
 /// `long io_submit(aio_context_t ctx_id, long nr, struct iocb __user * __user *iocbpp)`
 ///
@@ -1912,7 +1912,7 @@ pub unsafe fn io_getevents(ctx_id: u32, min_nr: i32, nr: i32, events: *mut c_voi
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_submit`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result<isize, Errno>;
+pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *const c_void) -> Result<isize, Errno>;
 
 /// `int io_cancel(aio_context_t ctx_id, struct iocb __user *iocb, struct io_event __user *result)`
 ///
@@ -1921,7 +1921,7 @@ pub unsafe fn io_submit(ctx_id: usize, nr: isize, iocbpp: *mut c_void) -> Result
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_cancel`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_cancel(ctx_id: usize, iocb: *mut c_void, result: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn io_cancel(ctx_id: usize, iocb: *const c_void, result: *mut c_void) -> Result<i32, Errno>;
 
 /// `int fadvise64(int fd, loff_t offset, size_t len, int advice)`
 ///
@@ -1948,7 +1948,7 @@ pub fn epoll_create(size: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 epoll_ctl`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *mut uapi::epoll_event) -> Result<i32, Errno>;
+pub unsafe fn epoll_ctl(epfd: i32, op: i32, fd: i32, event: *const uapi::epoll_event) -> Result<i32, Errno>;
 
 /// `int epoll_wait(int epfd, struct epoll_event __user *events, int maxevents, int timeout)`
 ///
@@ -1987,7 +1987,7 @@ pub unsafe fn set_tid_address(tidptr: *mut i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_create`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut uapi::sigevent, created_timer_id: *mut uapi::__kernel_timer_t) -> Result<i32, Errno>;
+pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *const uapi::sigevent, created_timer_id: *mut uapi::__kernel_timer_t) -> Result<i32, Errno>;
 
 /// `int timer_settime(timer_t timer_id, int flags, struct old_itimerspec32 __user *new, struct old_itimerspec32 __user *old)`
 ///
@@ -1996,7 +1996,7 @@ pub unsafe fn timer_create(which_clock: i32, timer_event_spec: *mut uapi::sigeve
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 timer_settime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn timer_settime(timer_id: i32, flags: i32, new: *mut uapi::itimerspec, old: *mut uapi::itimerspec) -> Result<i32, Errno>;
+pub unsafe fn timer_settime(timer_id: i32, flags: i32, new: *const uapi::itimerspec, old: *mut uapi::itimerspec) -> Result<i32, Errno>;
 
 /// `int timer_gettime(timer_t timer_id, struct old_itimerspec32 __user *setting)`
 ///
@@ -2026,7 +2026,7 @@ pub fn timer_delete(timer_id: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_settime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_settime(which_clock: i32, tp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
+pub unsafe fn clock_settime(which_clock: i32, tp: *const uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int clock_gettime(clockid_t which_clock, struct old_timespec32 __user *tp)`
 ///
@@ -2053,7 +2053,7 @@ pub unsafe fn clock_getres(which_clock: i32, tp: *mut uapi::__kernel_old_timespe
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 clock_nanosleep`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *mut uapi::__kernel_old_timespec, rmtp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
+pub unsafe fn clock_nanosleep(which_clock: i32, flags: i32, rqtp: *const uapi::__kernel_old_timespec, rmtp: *mut uapi::__kernel_old_timespec) -> Result<i32, Errno>;
 
 /// `int statfs64(const char __user *path, size_t sz, struct statfs64 __user *buf)`
 ///
@@ -2086,7 +2086,7 @@ pub fn tgkill(tgid: i32, pid: i32, sig: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimes`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utimes(filename: *const c_char, t: *mut uapi::__kernel_old_timeval) -> Result<i32, Errno>;
+pub unsafe fn utimes(filename: *const c_char, t: *const uapi::__kernel_old_timeval) -> Result<i32, Errno>;
 
 /// `int fadvise64_64(int fd, loff_t offset, loff_t len, int advice)`
 ///
@@ -2128,7 +2128,7 @@ pub unsafe fn set_mempolicy(mode: i32, nmask: *const uapi::__kernel_ulong_t, max
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mq_open`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mq_open(name: *const c_char, oflag: i32, mode: u16, attr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn mq_open(name: *const c_char, oflag: i32, mode: u16, attr: *const c_void) -> Result<i32, Errno>;
 
 /// `int mq_unlink(const char __user *name)`
 ///
@@ -2182,7 +2182,7 @@ pub unsafe fn mq_getsetattr(mqdes: i32, mqstat: *const c_void, omqstat: *mut c_v
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 kexec_load`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *mut c_void, flags: usize) -> Result<i32, Errno>;
+pub unsafe fn kexec_load(entry: usize, nr_segments: usize, segments: *const c_void, flags: usize) -> Result<i32, Errno>;
 
 /// `int waitid(int which, pid_t pid, struct siginfo __user *infop, int options, struct rusage __user *ru)`
 ///
@@ -2306,7 +2306,7 @@ pub unsafe fn fchownat(dfd: i32, filename: *const c_char, user: u32, group: u32,
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futimesat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futimesat(dfd: i32, filename: *const c_char, t: *mut uapi::__kernel_old_timeval) -> Result<i32, Errno>;
+pub unsafe fn futimesat(dfd: i32, filename: *const c_char, t: *const uapi::__kernel_old_timeval) -> Result<i32, Errno>;
 
 /// `int fstatat64(int dfd, const char __user *filename, struct stat64 __user *statbuf, int flag)`
 ///
@@ -2387,7 +2387,7 @@ pub unsafe fn faccessat(dfd: i32, filename: *const c_char, mode: i32) -> Result<
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pselect6(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_old_timespec, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_old_timespec, sig: *const c_void) -> Result<i32, Errno>;
 
 /// `int ppoll(struct pollfd __user *ufds, unsigned int nfds, struct old_timespec32 __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -2413,7 +2413,7 @@ pub fn unshare(unshare_flags: usize) -> Result<i32, Errno>;
 /// It can replace the stack, thread pointer, signal frame, registers or control flow: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "context"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn set_robust_list(head: *mut uapi::robust_list_head, len: usize) -> Result<i32, Errno>;
+pub unsafe fn set_robust_list(head: *const uapi::robust_list_head, len: usize) -> Result<i32, Errno>;
 
 /// `int get_robust_list(int pid, struct robust_list_head __user * __user *head_ptr, size_t __user *len_ptr)`
 ///
@@ -2488,7 +2488,7 @@ pub unsafe fn epoll_pwait(epfd: i32, events: *mut uapi::epoll_event, maxevents: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utimensat(dfd: i32, filename: *const c_char, t: *mut uapi::__kernel_old_timespec, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat(dfd: i32, filename: *const c_char, t: *const uapi::__kernel_old_timespec, flags: i32) -> Result<i32, Errno>;
 
 /// `int signalfd(int ufd, sigset_t __user *user_mask, size_t sizemask)`
 ///
@@ -2497,7 +2497,7 @@ pub unsafe fn utimensat(dfd: i32, filename: *const c_char, t: *mut uapi::__kerne
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn signalfd(ufd: i32, user_mask: *mut uapi::kernel_sigset_t, sizemask: usize) -> Result<i32, Errno>;
+pub unsafe fn signalfd(ufd: i32, user_mask: *const uapi::kernel_sigset_t, sizemask: usize) -> Result<i32, Errno>;
 
 /// `int timerfd_create(int clockid, int flags)`
 ///
@@ -2542,7 +2542,7 @@ pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut uapi::itimerspec) -> Result<i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 signalfd4`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn signalfd4(ufd: i32, user_mask: *mut uapi::kernel_sigset_t, sizemask: usize, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn signalfd4(ufd: i32, user_mask: *const uapi::kernel_sigset_t, sizemask: usize, flags: i32) -> Result<i32, Errno>;
 
 /// `int eventfd2(unsigned int count, int flags)`
 ///
@@ -2606,7 +2606,7 @@ pub unsafe fn pwritev(fd: i32, vec: *const uapi::iovec, vlen: usize, pos_l: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 rt_tgsigqueueinfo`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *mut uapi::siginfo_t) -> Result<i32, Errno>;
+pub unsafe fn rt_tgsigqueueinfo(tgid: i32, pid: i32, sig: i32, uinfo: *const uapi::siginfo_t) -> Result<i32, Errno>;
 
 /// `int perf_event_open(struct perf_event_attr __user *attr_uptr, pid_t pid, int cpu, int group_fd, unsigned long flags)`
 ///
@@ -2666,7 +2666,7 @@ pub unsafe fn name_to_handle_at(dfd: i32, name: *const c_char, handle: *mut c_vo
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_by_handle_at`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *mut c_void, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn open_by_handle_at(mountdirfd: i32, handle: *const c_void, flags: i32) -> Result<i32, Errno>;
 
 /// `int clock_adjtime(clockid_t which_clock, struct old_timex32 __user *tx)`
 ///
@@ -2903,7 +2903,7 @@ pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendmsg`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendmsg(fd: i32, msg: *mut uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
+pub unsafe fn sendmsg(fd: i32, msg: *const uapi::net::msghdr, flags: u32) -> Result<usize, Errno>;
 
 /// `ssize_t recvfrom(int fd, void __user *ubuf, size_t size, unsigned flags, struct sockaddr __user *addr, int __user *addr_len)`
 ///
@@ -3022,7 +3022,7 @@ pub unsafe fn arch_prctl(option: i32, arg2: usize) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_old_timespec, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *const uapi::__kernel_old_timespec, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `int rseq(struct rseq __user *rseq, uint32_t rseq_len, int flags, uint32_t sig)`
 ///
@@ -3073,7 +3073,7 @@ pub unsafe fn shmctl(shmid: i32, cmd: i32, buf: *mut c_void) -> Result<i32, Errn
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 shmat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, Errno>;
+pub unsafe fn shmat(shmid: i32, shmaddr: *const u8, shmflg: i32) -> Result<usize, Errno>;
 
 /// `int shmdt(char __user *shmaddr)`
 ///
@@ -3084,7 +3084,7 @@ pub unsafe fn shmat(shmid: i32, shmaddr: *mut u8, shmflg: i32) -> Result<usize, 
 /// It can unmap, remap, re-protect or discard memory that the program still uses: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "memory"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn shmdt(shmaddr: *mut u8) -> Result<i32, Errno>;
+pub unsafe fn shmdt(shmaddr: *const u8) -> Result<i32, Errno>;
 
 /// `int msgget(key_t key, int msgflg)`
 ///
@@ -3207,7 +3207,7 @@ pub unsafe fn timerfd_settime64(ufd: i32, flags: i32, utmr: *const uapi::__kerne
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 utimensat_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn utimensat_time64(dfd: i32, filename: *const c_char, utimes: *mut uapi::__kernel_timespec, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn utimensat_time64(dfd: i32, filename: *const c_char, utimes: *const uapi::__kernel_timespec, flags: i32) -> Result<i32, Errno>;
 
 /// `int pselect6_time64(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)`
 ///
@@ -3216,7 +3216,7 @@ pub unsafe fn utimensat_time64(dfd: i32, filename: *const c_char, utimes: *mut u
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pselect6_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pselect6_time64(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_timespec, sig: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn pselect6_time64(n: i32, inp: *mut uapi::__kernel_fd_set, outp: *mut uapi::__kernel_fd_set, exp: *mut uapi::__kernel_fd_set, tsp: *mut uapi::__kernel_timespec, sig: *const c_void) -> Result<i32, Errno>;
 
 /// `int ppoll_time64(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)`
 ///
@@ -3234,7 +3234,7 @@ pub unsafe fn ppoll_time64(ufds: *mut uapi::pollfd, nfds: u32, tsp: *mut uapi::_
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 io_pgetevents_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn io_pgetevents_time64(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *mut uapi::__kernel_timespec, sig: *const c_void) -> Result<isize, Errno>;
+pub unsafe fn io_pgetevents_time64(ctx_id: usize, min_nr: isize, nr: isize, events: *mut c_void, timeout: *const uapi::__kernel_timespec, sig: *const c_void) -> Result<isize, Errno>;
 
 /// `int recvmmsg_time64(int fd, struct mmsghdr __user *msg, unsigned int vlen, unsigned flags, struct __kernel_timespec __user *timeout)`
 ///
@@ -3270,7 +3270,7 @@ pub unsafe fn mq_timedreceive_time64(mqdes: i32, msg_ptr: *mut u8, msg_len: usiz
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 semtimedop_time64`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn semtimedop_time64(semid: i32, sops: *mut c_void, nsops: u32, timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
+pub unsafe fn semtimedop_time64(semid: i32, sops: *const c_void, nsops: u32, timeout: *const uapi::__kernel_timespec) -> Result<i32, Errno>;
 
 /// `int rt_sigtimedwait_time64(const sigset_t __user *uthese, siginfo_t __user *uinfo, const struct __kernel_timespec __user *uts, size_t sigsetsize)`
 ///
@@ -3306,7 +3306,7 @@ pub unsafe fn sched_rr_get_interval_time64(pid: i32, interval: *mut uapi::__kern
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 pidfd_send_signal`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *mut uapi::siginfo_t, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn pidfd_send_signal(pidfd: i32, sig: i32, info: *const uapi::siginfo_t, flags: u32) -> Result<i32, Errno>;
 
 /// `int io_uring_setup(u32 entries, struct io_uring_params __user *p)`
 ///
@@ -3401,7 +3401,7 @@ pub fn pidfd_open(pid: i32, flags: u32) -> Result<i32, Errno>;
 /// It can create a thread or process that shares this memory without Rust knowing: the caller answers for every effect of the call on memory, threads and
 /// descriptors the program owns (`needs_unsafe = "threads"`, tables/README.md).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn clone3(uargs: *mut uapi::clone_args, size: usize) -> Result<i32, Errno>;
+pub unsafe fn clone3(uargs: *const uapi::clone_args, size: usize) -> Result<i32, Errno>;
 
 /// `int close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)`
 ///
@@ -3420,7 +3420,7 @@ pub unsafe fn close_range(fd: i32, max_fd: u32, flags: u32) -> Result<i32, Errno
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 openat2`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn openat2(dfd: i32, filename: *const c_char, how: *mut uapi::open_how, size: usize) -> Result<i32, Errno>;
+pub unsafe fn openat2(dfd: i32, filename: *const c_char, how: *const uapi::open_how, size: usize) -> Result<i32, Errno>;
 
 /// `int pidfd_getfd(int pidfd, int fd, unsigned int flags)`
 ///
@@ -3464,7 +3464,7 @@ pub unsafe fn epoll_pwait2(epfd: i32, events: *mut uapi::epoll_event, maxevents:
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 mount_setattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn mount_setattr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn mount_setattr(dfd: i32, path: *const c_char, flags: u32, uattr: *const uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int quotactl_fd(unsigned int fd, unsigned int cmd, qid_t id, void __user *addr)`
 ///
@@ -3518,7 +3518,7 @@ pub fn process_mrelease(pidfd: i32, flags: u32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_waitv`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_waitv(waiters: *mut uapi::futex_waitv, nr_futexes: u32, flags: u32, timeout: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_waitv(waiters: *const uapi::futex_waitv, nr_futexes: u32, flags: u32, timeout: *const uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int set_mempolicy_home_node(unsigned long start, unsigned long len, unsigned long home_node, unsigned long flags)`
 ///
@@ -3533,7 +3533,7 @@ pub fn set_mempolicy_home_node(start: usize, len: usize, home_node: usize, flags
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 cachestat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn cachestat(fd: i32, cstat_range: *mut uapi::cachestat_range, cstat: *mut uapi::cachestat, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn cachestat(fd: i32, cstat_range: *const uapi::cachestat_range, cstat: *mut uapi::cachestat, flags: u32) -> Result<i32, Errno>;
 
 /// `int fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)`
 ///
@@ -3570,7 +3570,7 @@ pub unsafe fn futex_wake(uaddr: *mut c_void, mask: usize, nr: i32, flags: u32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_wait`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *mut uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32, timespec: *const uapi::__kernel_timespec, clockid: i32) -> Result<i32, Errno>;
 
 /// `int futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)`
 ///
@@ -3579,7 +3579,7 @@ pub unsafe fn futex_wait(uaddr: *mut c_void, val: usize, mask: usize, flags: u32
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 futex_requeue`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn futex_requeue(waiters: *mut uapi::futex_waitv, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
+pub unsafe fn futex_requeue(waiters: *const uapi::futex_waitv, flags: u32, nr_wake: i32, nr_requeue: i32) -> Result<i32, Errno>;
 
 /// `int statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)`
 ///
@@ -3615,7 +3615,7 @@ pub unsafe fn lsm_get_self_attr(attr: u32, ctx: *mut c_void, size: *mut u32, fla
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 lsm_set_self_attr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *mut c_void, size: u32, flags: u32) -> Result<i32, Errno>;
+pub unsafe fn lsm_set_self_attr(attr: u32, ctx: *const c_void, size: u32, flags: u32) -> Result<i32, Errno>;
 
 /// `int lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)`
 ///
@@ -3652,7 +3652,7 @@ pub unsafe fn setxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *co
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getxattrat`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *mut uapi::xattr_args, size: usize) -> Result<usize, Errno>;
+pub unsafe fn getxattrat(dfd: i32, path: *const c_char, at_flags: u32, name: *const c_char, args: *const uapi::xattr_args, size: usize) -> Result<usize, Errno>;
 
 /// `ssize_t listxattrat(int dfd, const char __user *path, unsigned int at_flags, char __user *list, size_t size)`
 ///
@@ -3679,7 +3679,7 @@ pub unsafe fn removexattrat(dfd: i32, path: *const c_char, at_flags: u32, name: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 open_tree_attr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn open_tree_attr(dfd: i32, path: *const c_char, flags: u32, uattr: *mut uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
+pub unsafe fn open_tree_attr(dfd: i32, path: *const c_char, flags: u32, uattr: *const uapi::mount_attr, usize: usize) -> Result<i32, Errno>;
 
 /// `int file_getattr(int dfd, const char __user *filename, struct file_attr __user *attr, size_t usize, unsigned int at_flags)`
 ///
@@ -3697,7 +3697,7 @@ pub unsafe fn file_getattr(dfd: i32, filename: *const c_char, attr: *mut uapi::f
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 file_setattr`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn file_setattr(dfd: i32, filename: *const c_char, attr: *mut uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
+pub unsafe fn file_setattr(dfd: i32, filename: *const c_char, attr: *const uapi::file_attr, usize: usize, at_flags: u32) -> Result<i32, Errno>;
 
 /// `ssize_t listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)`
 ///
