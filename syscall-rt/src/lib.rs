@@ -156,6 +156,11 @@ pub mod sys;
 #[path = "sys/riscv32.rs"]
 pub mod sys;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// What the `#[fast_syscall]` expansion calls. Not a stable API.
 #[doc(hidden)]
 #[path = "private.rs"]
