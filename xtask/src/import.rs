@@ -746,8 +746,6 @@ const UAPI_TYPES: &[(&str, &str)] = &[
     ("struct statmount", "statmount"),
     ("struct file_attr", "file_attr"),
     ("struct user_desc", "user_desc"),
-    ("cap_user_header_t", "__user_cap_header_struct"),
-    ("cap_user_data_t", "__user_cap_data_struct"),
     ("struct sockaddr", "net::sockaddr"),
     ("struct user_msghdr", "net::msghdr"),
     ("struct mmsghdr", "net::mmsghdr"),
@@ -792,6 +790,7 @@ const TIME32_TYPES: &[(&str, &str)] = &[
     ("struct old_itimerspec32", "itimerspec"),
     ("struct old_timeval32", "__kernel_old_timeval"),
     ("struct old_itimerval32", "__kernel_old_itimerval"),
+    ("old_time32_t", "__kernel_old_time_t"),
 ];
 
 /// `const char __user *` parameters that are NUL-terminated strings (paths, names), by name:
@@ -836,7 +835,13 @@ fn pointee_of(spec: &AbiSpec, call: &str, name: &str, c_type: &str) -> (Option<S
     let t = c_type.replace("__user", "");
     let t = t.trim();
     let Some(base) = t.strip_suffix('*') else {
-        return (None, false); // pointer typedefs (cap_user_header_t, __sighandler_t)
+        // Typedefs of pointers: the capability header and data (a signal handler stays untyped).
+        let typed = match t {
+            "cap_user_header_t" => Some("__user_cap_header_struct"),
+            "cap_user_data_t" => Some("__user_cap_data_struct"),
+            _ => None,
+        };
+        return (typed.map(str::to_string), false);
     };
     let base = base.trim().trim_start_matches("const ").trim();
     if base.contains('*') {

@@ -692,7 +692,7 @@ pub unsafe fn acct(name: *const c_char) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 capget`).
 #[fast_syscall(abi = "riscv32")]
-pub unsafe fn capget(header: *mut c_void, dataptr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn capget(header: *mut uapi::__user_cap_header_struct, dataptr: *mut uapi::__user_cap_data_struct) -> Result<i32, Errno>;
 
 /// `int capset(cap_user_header_t header, const cap_user_data_t data)`
 ///
@@ -701,7 +701,7 @@ pub unsafe fn capget(header: *mut c_void, dataptr: *mut c_void) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 capset`).
 #[fast_syscall(abi = "riscv32")]
-pub unsafe fn capset(header: *mut c_void, data: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn capset(header: *mut uapi::__user_cap_header_struct, data: *const c_void) -> Result<i32, Errno>;
 
 /// `int personality(unsigned int personality)`
 ///

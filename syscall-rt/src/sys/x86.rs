@@ -145,7 +145,7 @@ pub unsafe fn chdir(filename: *const c_char) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 time`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn time(tloc: *mut c_void) -> Result<isize, Errno>;
+pub unsafe fn time(tloc: *mut uapi::__kernel_old_time_t) -> Result<isize, Errno>;
 
 /// `int mknod(const char __user *filename, umode_t mode, unsigned dev)`
 ///
@@ -232,7 +232,7 @@ pub fn getuid() -> Result<u32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 stime`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn stime(tptr: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn stime(tptr: *const uapi::__kernel_old_time_t) -> Result<i32, Errno>;
 
 /// `long ptrace(long request, long pid, unsigned long addr, unsigned long data)`
 ///
@@ -1416,7 +1416,7 @@ pub unsafe fn getcwd(buf: *mut u8, size: usize) -> Result<usize, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 capget`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn capget(header: *mut c_void, dataptr: *mut c_void) -> Result<i32, Errno>;
+pub unsafe fn capget(header: *mut uapi::__user_cap_header_struct, dataptr: *mut uapi::__user_cap_data_struct) -> Result<i32, Errno>;
 
 /// `int capset(cap_user_header_t header, const cap_user_data_t data)`
 ///
@@ -1425,7 +1425,7 @@ pub unsafe fn capget(header: *mut c_void, dataptr: *mut c_void) -> Result<i32, E
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 capset`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn capset(header: *mut c_void, data: *const c_void) -> Result<i32, Errno>;
+pub unsafe fn capset(header: *mut uapi::__user_cap_header_struct, data: *const c_void) -> Result<i32, Errno>;
 
 /// `int sigaltstack(const struct sigaltstack __user *uss, struct sigaltstack __user *uoss)`
 ///
