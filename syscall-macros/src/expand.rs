@@ -374,14 +374,23 @@ fn body(decl: &Decl, plan: &Plan<'_>, krate: &TokenStream) -> TokenStream {
             let symbol = proc_macro2::Literal::byte_string(format!("{}\0", vdso.symbol).as_bytes());
             let version =
                 proc_macro2::Literal::byte_string(format!("{}\0", vdso.version).as_bytes());
-            let method = format_ident!("call{}", used);
-            // The vDSO function returns a C `int`, or a register-wide value (`time_t`).
-            let long = plan.syscall.ret.bits() > 32;
             let fallback = kernel(plan.fallback);
-            quote! {{
-                static #vdso_fn: #p::VdsoFn = #p::VdsoFn::new(#symbol, #version);
-                #vdso_fn.#method::<_, #long>(#(#slots,)* || #fallback)
-            }}
+            if plan.syscall.name == syscall_table::VDSO_GETRANDOM {
+                // vgetrandom takes an opaque per-thread state too: syscall-rt's wrapper manages
+                // it and falls back to the kernel entry where the vDSO declines.
+                quote! {{
+                    static #vdso_fn: #p::VdsoFn = #p::VdsoFn::new(#symbol, #version);
+                    #vdso_fn.getrandom(#(#slots,)* || #fallback)
+                }}
+            } else {
+                let method = format_ident!("call{}", used);
+                // The vDSO function returns a C `int`, or a register-wide value (`time_t`).
+                let long = plan.syscall.ret.bits() > 32;
+                quote! {{
+                    static #vdso_fn: #p::VdsoFn = #p::VdsoFn::new(#symbol, #version);
+                    #vdso_fn.#method::<_, #long>(#(#slots,)* || #fallback)
+                }}
+            }
         }
         _ => kernel(plan.mechanism),
     };

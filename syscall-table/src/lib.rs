@@ -21,7 +21,7 @@ pub use model::{
 };
 pub use parse::{
     ARCHES, ArchRules, KNOWN_TARGET_ARCHES, MAX_NAME_LEN, TableError, TableErrors, VDSO_DROP_INS,
-    arch_rules, parse_table,
+    VDSO_GETRANDOM, arch_rules, parse_table,
 };
 pub use write::to_toml;
 

@@ -149,10 +149,31 @@ fn flags_and_vdso_symbols() {
     let cg = x.by_name("clock_gettime").unwrap();
     assert_eq!(cg.vdso.as_ref().unwrap().symbol, "__vdso_clock_gettime");
     assert_eq!(cg.vdso.as_ref().unwrap().version, "LINUX_2.6");
-    assert!(
-        x.by_name("getrandom").unwrap().vdso.is_none(),
-        "vgetrandom is not a drop-in"
+    // vgetrandom: x86_64, arm64 and riscv64 have it, each with its symbol and version node.
+    let vgetrandom = |abi: &str| {
+        let v = embedded(abi)
+            .unwrap()
+            .by_name("getrandom")
+            .unwrap()
+            .vdso
+            .clone();
+        v.map(|v| (v.symbol, v.version))
+    };
+    assert_eq!(
+        vgetrandom("x86_64"),
+        Some(("__vdso_getrandom".into(), "LINUX_2.6".into()))
     );
+    assert_eq!(
+        vgetrandom("aarch64"),
+        Some(("__kernel_getrandom".into(), "LINUX_2.6.39".into()))
+    );
+    assert_eq!(
+        vgetrandom("riscv64"),
+        Some(("__vdso_getrandom".into(), "LINUX_4.15".into()))
+    );
+    for abi in ["x86", "x32", "arm", "riscv32"] {
+        assert_eq!(vgetrandom(abi), None, "{abi}");
+    }
     let i386 = embedded("x86").unwrap();
     assert_eq!(
         i386.by_name("clock_gettime64")

@@ -2182,7 +2182,7 @@ pub unsafe fn seccomp(op: u32, flags: u32, uargs: *mut c_void) -> Result<i32, Er
 
 /// `ssize_t getrandom(char __user *buf, size_t count, unsigned int flags)`
 ///
-/// Number 278 on aarch64, through `svc`.
+/// Number 278 on aarch64, through the vDSO's `__kernel_getrandom` (`LINUX_2.6.39`), or `svc` without it.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrandom`).

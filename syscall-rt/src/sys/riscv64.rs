@@ -2192,7 +2192,7 @@ pub unsafe fn seccomp(op: u32, flags: u32, uargs: *mut c_void) -> Result<i32, Er
 
 /// `ssize_t getrandom(char __user *buf, size_t count, unsigned int flags)`
 ///
-/// Number 278 on riscv64, through `ecall`.
+/// Number 278 on riscv64, through the vDSO's `__vdso_getrandom` (`LINUX_4.15`), or `ecall` without it.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrandom`).

@@ -2536,7 +2536,7 @@ pub unsafe fn seccomp(op: u32, flags: u32, uargs: *mut c_void) -> Result<i32, Er
 
 /// `ssize_t getrandom(char __user *buf, size_t count, unsigned int flags)`
 ///
-/// Number 318 on x86_64, through `syscall`.
+/// Number 318 on x86_64, through the vDSO's `__vdso_getrandom` (`LINUX_2.6`), or `syscall` without it.
 ///
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getrandom`).
