@@ -169,12 +169,12 @@ fn epoll_events_round_trip_through_the_packed_struct() {
     // SAFETY: `fds` holds two ints.
     unsafe { sys::pipe2(fds.as_mut_ptr(), uapi::O_CLOEXEC as i32) }.unwrap();
     let (r, w) = (fds[0], fds[1]);
-    let mut event = uapi::epoll_event {
+    let event = uapi::epoll_event {
         events: uapi::EPOLLIN,
         data: 0x1122_3344_5566_7788,
     };
     // SAFETY: `event` is a valid epoll_event.
-    unsafe { sys::epoll_ctl(ep, uapi::EPOLL_CTL_ADD as i32, r, &mut event) }.unwrap();
+    unsafe { sys::epoll_ctl(ep, uapi::EPOLL_CTL_ADD as i32, r, &event) }.unwrap();
     // SAFETY: one readable byte.
     assert_eq!(unsafe { sys::write(w, b"x".as_ptr(), 1) }, Ok(1));
     let mut out = [uapi::epoll_event { events: 0, data: 0 }; 4];
@@ -233,7 +233,7 @@ fn the_signal_mask_round_trips_through_kernel_sigset_t() {
     unsafe {
         sys::rt_sigprocmask(
             uapi::SIG_BLOCK as i32,
-            &mut set,
+            &set,
             old.as_mut_ptr(),
             size_of::<uapi::kernel_sigset_t>(),
         )
@@ -250,12 +250,12 @@ fn the_signal_mask_round_trips_through_kernel_sigset_t() {
     // SAFETY: `cur` is initialised.
     assert_eq!(unsafe { libc::sigismember(&cur, libc::SIGUSR1) }, 1);
     // SAFETY: restores the mask read above.
-    let mut old = unsafe { old.assume_init() };
+    let old = unsafe { old.assume_init() };
     // SAFETY: valid sets of the kernel's size.
     unsafe {
         sys::rt_sigprocmask(
             uapi::SIG_SETMASK as i32,
-            &mut old,
+            &old,
             core::ptr::null_mut(),
             size_of::<uapi::kernel_sigset_t>(),
         )
