@@ -152,7 +152,16 @@ fn select_tables(decl: &Decl) -> syn::Result<(Vec<&'static Table>, TokenStream)>
     if let Some(lit) = &decl.options.table {
         let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
         let path = std::path::Path::new(&dir).join(lit.value());
+        #[cfg(feature = "user-tables")]
         let user = crate::user_table::load(&path).map_err(|e| syn::Error::new(lit.span(), e))?;
+        #[cfg(not(feature = "user-tables"))]
+        let user: &'static Table = {
+            let _ = &path;
+            return Err(syn::Error::new(
+                lit.span(),
+                "`table = \"…\"` needs the `user-tables` feature of syscall-rt (it adds the table parser to the build): syscall-rt = { version = \"…\", features = [\"user-tables\"] }",
+            ));
+        };
         let path_str = path.to_string_lossy().into_owned();
         // include_bytes! makes the file an input of this crate: editing it rebuilds.
         track = quote! { const _: &[::core::primitive::u8] = ::core::include_bytes!(#path_str); };

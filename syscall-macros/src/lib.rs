@@ -9,8 +9,9 @@
 
 mod ast;
 mod expand;
-#[cfg(test)]
+#[cfg(all(test, feature = "user-tables"))]
 mod fuzz;
+#[cfg(feature = "user-tables")]
 mod user_table;
 mod valid;
 

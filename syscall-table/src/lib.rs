@@ -1,6 +1,6 @@
-//! Per-ABI Linux system-call tables for fast-syscall: the model, a parser and validator whose
-//! errors carry `file:line:col`, lookups by name and number, and the project's own tables
-//! (`tables/*.toml`) embedded with `include_str!` so that editing one rebuilds every dependent.
+//! Per-ABI Linux system-call tables for fast-syscall: the model, lookups by name and number,
+//! the project's own tables embedded as static data (feature `embedded`, no dependencies), and
+//! a parser and validator of table files whose errors carry `file:line:col` (feature `parse`).
 //!
 //! ```
 //! let x86_64 = syscall_table::embedded("x86_64").unwrap();
@@ -8,82 +8,49 @@
 //! assert_eq!(x86_64.by_number(0).unwrap().name, "read");
 //! ```
 
+#[cfg(feature = "embedded")]
+mod embedded;
 mod model;
+#[cfg(feature = "parse")]
 mod parse;
+mod rules;
 mod write;
 
 #[cfg(feature = "embedded")]
-use std::sync::OnceLock;
-
+pub use embedded::{embedded, embedded_tables};
 pub use model::{
     Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, PointeeKind, Ret, Syscall, Table,
     UnsafeReason, VdsoSymbol,
 };
-pub use parse::{
-    ARCHES, ArchRules, KNOWN_TARGET_ARCHES, MAX_NAME_LEN, TableError, TableErrors, VDSO_DROP_INS,
-    VDSO_GETRANDOM, arch_rules, parse_table,
+#[cfg(feature = "parse")]
+pub use parse::{TableError, TableErrors, parse_table};
+pub use rules::{
+    ARCHES, ArchRules, KNOWN_TARGET_ARCHES, MAX_NAME_LEN, VDSO_DROP_INS, VDSO_GETRANDOM, arch_rules,
 };
-pub use write::to_toml;
+pub use write::{format_number, to_toml};
 
-/// The project's tables as `(file name, text)`, in a fixed order.
-#[cfg(feature = "embedded")]
+/// The project's tables as TOML text `(file name, text)`, in a fixed order: copies of
+/// `tables/*.toml` that travel inside this crate (`cargo xtask codegen` writes them and CI
+/// checks that they are current).
+#[cfg(all(feature = "embedded", feature = "parse"))]
 pub const EMBEDDED_SOURCES: &[(&str, &str)] = &[
-    (
-        "tables/x86_64.toml",
-        include_str!("../../tables/x86_64.toml"),
-    ),
-    ("tables/x86.toml", include_str!("../../tables/x86.toml")),
-    ("tables/x32.toml", include_str!("../../tables/x32.toml")),
+    ("tables/x86_64.toml", include_str!("../tables/x86_64.toml")),
+    ("tables/x86.toml", include_str!("../tables/x86.toml")),
+    ("tables/x32.toml", include_str!("../tables/x32.toml")),
     (
         "tables/aarch64.toml",
-        include_str!("../../tables/aarch64.toml"),
+        include_str!("../tables/aarch64.toml"),
     ),
-    ("tables/arm.toml", include_str!("../../tables/arm.toml")),
+    ("tables/arm.toml", include_str!("../tables/arm.toml")),
     (
         "tables/riscv64.toml",
-        include_str!("../../tables/riscv64.toml"),
+        include_str!("../tables/riscv64.toml"),
     ),
     (
         "tables/riscv32.toml",
-        include_str!("../../tables/riscv32.toml"),
+        include_str!("../tables/riscv32.toml"),
     ),
 ];
-
-/// Every embedded table, each parsed once per process on first use.
-///
-/// # Panics
-/// Never for a build of this crate: a test parses every embedded table, so a broken one fails
-/// the build's tests rather than reaching users.
-#[cfg(feature = "embedded")]
-pub fn embedded_tables() -> Vec<&'static Table> {
-    (0..EMBEDDED_SOURCES.len()).map(embedded_at).collect()
-}
-
-#[cfg(feature = "embedded")]
-fn embedded_at(index: usize) -> &'static Table {
-    static TABLES: [OnceLock<Table>; 7] = [const { OnceLock::new() }; 7];
-    TABLES[index].get_or_init(|| {
-        let (file, text) = EMBEDDED_SOURCES[index];
-        match parse_table(file, text) {
-            Ok(t) => t,
-            Err(e) => panic!("embedded table is invalid (run `cargo xtask import`):\n{e}"),
-        }
-    })
-}
-
-/// The embedded table of the ABI named `abi` (`x86_64`, `x86`, `x32`, `aarch64`, `arm`,
-/// `riscv64`, `riscv32`), parsed on first use; the others stay unparsed.
-#[cfg(feature = "embedded")]
-pub fn embedded(abi: &str) -> Option<&'static Table> {
-    EMBEDDED_SOURCES
-        .iter()
-        .position(|(file, _)| {
-            file.strip_prefix("tables/")
-                .and_then(|f| f.strip_suffix(".toml"))
-                == Some(abi)
-        })
-        .map(embedded_at)
-}
 
 /// The largest table file [`read_table_file`] accepts: 16 MiB (Linux's tables are about 130 KB;
 /// 16 MiB holds some 50,000 system calls).

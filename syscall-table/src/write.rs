@@ -4,6 +4,16 @@ use std::fmt::Write as _;
 
 use crate::model::{Syscall, Table};
 
+/// A system-call number as the tables and the generated files write it: decimal below
+/// 0x1000, hexadecimal from there (the x32 numbers carry 0x40000000).
+pub fn format_number(n: u32) -> String {
+    if n >= 0x1000 {
+        format!("{n:#x}")
+    } else {
+        n.to_string()
+    }
+}
+
 /// Quotes `s` as a TOML basic string.
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -38,13 +48,7 @@ pub fn to_toml(table: &Table, header: &str) -> String {
     if !header.is_empty() && !header.ends_with('\n') {
         out.push('\n');
     }
-    let number = |n: u32| {
-        if n >= 0x1000 {
-            format!("{n:#x}")
-        } else {
-            n.to_string()
-        }
-    };
+    let number = format_number;
     let _ = writeln!(out, "[abi]");
     let _ = writeln!(out, "name = {}", quote(&a.name));
     let _ = writeln!(out, "target_arch = {}", quote(&a.target_arch));

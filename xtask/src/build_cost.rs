@@ -21,9 +21,9 @@ use crate::codegen;
 
 pub fn run(root: &Path, runs: usize) -> Result<(), String> {
     let tables = codegen::read_tables(root)?;
-    let table = tables
+    let (table, _) = tables
         .iter()
-        .find(|t| t.abi.name == "x86_64")
+        .find(|(t, _)| t.abi.name == "x86_64")
         .ok_or("no x86_64 table")?;
     let base = root.join("target/build-cost");
     let decls = base.join("decls");
