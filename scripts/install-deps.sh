@@ -2,7 +2,8 @@
 # Installs the Debian packages the test suite needs (idempotent; run as root, as CI does).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(gcc-12-multilib libc6-dev-i386 libc6-dev-x32
+# valgrind: scripts/callgrind-counts.sh (the second opinion on the instruction counts).
+pkgs=(gcc-12-multilib libc6-dev-i386 libc6-dev-x32 valgrind
       linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross)
 missing=()
 for p in "${pkgs[@]}"; do
