@@ -74,7 +74,11 @@ done <<'PAIRS'
 syscall-0-args-raw ours_getpid_raw hand_getpid_raw 0
 syscall-0-args-Result ours_getpid_result hand_getpid_result 0
 syscall-Result-decoding ours_getpid_ok_only hand_getpid_raw 2
+syscall-1-arg-raw ours_getpgid_raw hand_getpgid_raw 0
+syscall-2-args-raw ours_getpriority_raw hand_getpriority_raw 0
 syscall-3-args-raw ours_lseek_raw hand_lseek_raw 0
+syscall-4-args-raw ours_tee_raw hand_tee_raw 0
+syscall-5-args-raw ours_prctl_raw hand_prctl_raw 0
 syscall-6-args-raw ours_mmap_raw hand_mmap_raw 0
 PAIRS
 exit $fail
