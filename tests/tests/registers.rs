@@ -567,6 +567,8 @@ mod x86_fpu {
             // (no `nostack`), and `__kernel_vsyscall` returns to the next instruction.
             unsafe {
                 core::arch::asm!(
+                    // `{entry}` is used by the `__kernel_vsyscall` gate only.
+                    "/* {entry} */",
                     "sub esp, 16",
                     "stmxcsr dword ptr [esp]",
                     "fnstcw word ptr [esp + 4]",
@@ -665,8 +667,10 @@ fn i686_gates_preserve_vector_and_x87_state() {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 struct Ctx {
-    arg: i64,
-    ret: i64,
+    // Pointer-sized: on i686 a 64-bit field would be moved through an xmm register, which the
+    // C ABI allows the wrapper to do but which would hide the stub's own effect on xmm0.
+    arg: isize,
+    ret: isize,
 }
 
 /// Wraps one call of a real stub in an `extern "C" fn(*mut Ctx)` for the harness.
@@ -681,7 +685,7 @@ macro_rules! wrapper {
             let ctx = unsafe { &mut *ctx };
             #[allow(unused_variables)]
             let $arg = ctx.arg;
-            ctx.ret = $body as i64;
+            ctx.ret = $body as isize;
         }
     };
 }
@@ -797,7 +801,7 @@ mod wrapped {
     pub type Case = (
         &'static str,
         extern "C" fn(*mut Ctx),
-        fn(i64) -> i64,
+        fn(isize) -> isize,
         Contract,
     );
 
@@ -808,7 +812,7 @@ mod wrapped {
             "syscall"
         };
         let name = |m: &str, n: usize| -> &'static str { String::leak(format!("{m} {n} args")) };
-        let expected: [fn(i64) -> i64; 7] =
+        let expected: [fn(isize) -> isize; 7] =
             [|pid| pid, |_| -9, |_| 0, |_| -9, |_| -9, |_| 1, |_| -22];
         let default: [extern "C" fn(*mut Ctx); 7] = [
             default0, default1, default2, default3, default4, default5, default6,
@@ -824,7 +828,7 @@ mod wrapped {
         v.push((
             "vDSO clock_gettime",
             vdso as extern "C" fn(*mut Ctx),
-            (|_| 0) as fn(i64) -> i64,
+            (|_| 0) as fn(isize) -> isize,
             Contract::CFunction,
         ));
         v
@@ -1079,7 +1083,7 @@ use x86_real as real_harness;
 fn real_stubs_preserve_callee_saved_vector_and_x87_state() {
     use real_harness::{GPR_NAMES, State, call};
     use wrapped::Contract;
-    let pid = i64::from(std::process::id());
+    let pid = std::process::id() as isize;
     let mut before = State {
         mxcsr: MXCSR_PATTERN,
         fcw: FCW_PATTERN,
