@@ -12,6 +12,10 @@
 #                                                minute more)
 #   bash scripts/plant-regressions.sh --list     names of the plants
 #
+# Builds use the normal target directories (incremental, so each plant costs seconds); the
+# artifacts of the last plant stay there until cargo rebuilds them on next use, which it does
+# (the restored sources are newer). Run binaries through cargo, not from target/, afterwards.
+#
 # The gates: scripts/callgrind-counts.sh, the ptrace instruction counter
 # (syscall-bench/src/bin/instruction-count.rs --check), tests/tests/vdso_no_kernel_entry.rs,
 # tests/tests/registers.rs and tests/tests/differential.rs.
