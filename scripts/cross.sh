@@ -79,6 +79,9 @@ for t in "$@"; do
       # Frame pointers forced on: ebp is then never free, the 6-argument stubs must cope.
       CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C force-frame-pointers=yes" \
         run cargo test "${TEST_ARGS[@]}" --target i686-unknown-linux-gnu --release --target-dir target/debian-fp
+      # Exact instruction counts and kernel entries of the sysenter, int 0x80 and vDSO stubs
+      # (ptrace single-stepping; fails over budget or on an unexpected kernel entry).
+      run cargo run -q --release -p syscall-bench --bin instruction-count --target i686-unknown-linux-gnu -- --check
       ;;
     # Tests that start a child process need the emulator too (binfmt_misc is not mounted).
     aarch64) FAST_SYSCALL_TEST_RUNNER=$CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER \

@@ -2,10 +2,10 @@
 # Installs the Debian packages the test suite needs (idempotent; run as root, as CI does).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+# valgrind: scripts/callgrind-counts.sh (the second opinion on the instruction counts).
 # manpages-dev: the man(2) synopses that syscall-table/tests/man_pages.rs checks pointer kinds against.
-pkgs=(gcc-12-multilib libc6-dev-i386 libc6-dev-x32
-      linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross
-      manpages-dev)
+pkgs=(gcc-12-multilib libc6-dev-i386 libc6-dev-x32 valgrind manpages-dev
+      linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

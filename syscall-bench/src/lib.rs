@@ -35,6 +35,19 @@ pub mod ours {
     #[fast_syscall(name = "lseek")]
     pub fn lseek_result(fd: u32, offset: isize, whence: u32) -> Result<usize, Errno>;
 
+    /// `getpgid`, 1 argument.
+    #[fast_syscall(name = "getpgid")]
+    pub fn getpgid_raw(pid: i32) -> isize;
+    /// `getpriority`, 2 arguments.
+    #[fast_syscall(name = "getpriority")]
+    pub fn getpriority_raw(which: i32, who: i32) -> isize;
+    /// `tee`, 4 arguments (on i686 the 4th is the first the stub loads into `esi` itself).
+    #[fast_syscall(name = "tee")]
+    pub fn tee_raw(fdin: i32, fdout: i32, len: usize, flags: u32) -> isize;
+    /// `prctl`, 5 arguments.
+    #[fast_syscall(name = "prctl")]
+    pub unsafe fn prctl_raw(option: i32, a2: usize, a3: usize, a4: usize, a5: usize) -> isize;
+
     /// `mmap` (6 arguments).
     #[cfg(target_pointer_width = "64")]
     #[fast_syscall(name = "mmap")]
@@ -104,6 +117,18 @@ pub mod ours {
         /// `mmap2` through `int 0x80`.
         #[fast_syscall(name = "mmap2", via = "int80")]
         pub unsafe fn mmap_raw(a: u32, l: u32, p: u32, f: u32, fd: u32, o: u32) -> isize;
+        /// `getpgid` through `int 0x80` (1 argument: `ebx`, swapped in from 64-bit code).
+        #[fast_syscall(name = "getpgid", via = "int80")]
+        pub fn getpgid_raw(pid: i32) -> isize;
+        /// `getpriority` through `int 0x80`.
+        #[fast_syscall(name = "getpriority", via = "int80")]
+        pub fn getpriority_raw(which: i32, who: i32) -> isize;
+        /// `tee` through `int 0x80`.
+        #[fast_syscall(name = "tee", via = "int80")]
+        pub fn tee_raw(fdin: i32, fdout: i32, len: u32, flags: u32) -> isize;
+        /// `prctl` through `int 0x80`.
+        #[fast_syscall(name = "prctl", via = "int80")]
+        pub unsafe fn prctl_raw(option: i32, a2: u32, a3: u32, a4: u32, a5: u32) -> isize;
     }
 }
 
@@ -178,6 +203,141 @@ pub mod hand {
         ret as isize
     }
 
+    /// `syscall` with 1 argument.
+    ///
+    /// # Safety
+    /// The system call `nr` with these arguments must be sound to make.
+    #[inline(always)]
+    pub unsafe fn syscall1(nr: usize, a0: usize) -> isize {
+        let ret: isize;
+        // SAFETY: the caller's; `syscall` overwrites rcx and r11 only.
+        unsafe {
+            asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0,
+                 lateout("rcx") _, lateout("r11") _, options(nostack, preserves_flags));
+        }
+        ret
+    }
+
+    /// `syscall` with 2 arguments.
+    ///
+    /// # Safety
+    /// As [`syscall1`].
+    #[inline(always)]
+    pub unsafe fn syscall2(nr: usize, a0: usize, a1: usize) -> isize {
+        let ret: isize;
+        // SAFETY: as in `syscall1`.
+        unsafe {
+            asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0, in("rsi") a1,
+                 lateout("rcx") _, lateout("r11") _, options(nostack, preserves_flags));
+        }
+        ret
+    }
+
+    /// `syscall` with 4 arguments.
+    ///
+    /// # Safety
+    /// As [`syscall1`].
+    #[inline(always)]
+    pub unsafe fn syscall4(nr: usize, a0: usize, a1: usize, a2: usize, a3: usize) -> isize {
+        let ret: isize;
+        // SAFETY: as in `syscall1`.
+        unsafe {
+            asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0, in("rsi") a1, in("rdx") a2,
+                 in("r10") a3, lateout("rcx") _, lateout("r11") _,
+                 options(nostack, preserves_flags));
+        }
+        ret
+    }
+
+    /// `syscall` with 5 arguments.
+    ///
+    /// # Safety
+    /// As [`syscall1`].
+    #[inline(always)]
+    pub unsafe fn syscall5(
+        nr: usize,
+        a0: usize,
+        a1: usize,
+        a2: usize,
+        a3: usize,
+        a4: usize,
+    ) -> isize {
+        let ret: isize;
+        // SAFETY: as in `syscall1`.
+        unsafe {
+            asm!("syscall", inlateout("rax") nr => ret, in("rdi") a0, in("rsi") a1, in("rdx") a2,
+                 in("r10") a3, in("r8") a4, lateout("rcx") _, lateout("r11") _,
+                 options(nostack, preserves_flags));
+        }
+        ret
+    }
+
+    /// `int 0x80` from 64-bit code with 1 to 6 arguments (i386 numbers, 32-bit registers), as
+    /// one writes it by hand: `rbx` (not allowed as an operand) is swapped in and out with
+    /// `xchg`, `rbp` (6th argument) saved in `r11`; r8-r11 are clobbered on kernels before 4.17.
+    macro_rules! int80 {
+        ($(#[$doc:meta])* $name:ident($($a:ident => $r:tt),*)) => {
+            $(#[$doc])*
+            ///
+            /// # Safety
+            /// The system call `nr` with these arguments must be sound to make.
+            #[inline(always)]
+            pub unsafe fn $name(nr: u32, a0: u32 $(, $a: u32)*) -> isize {
+                let ret: i32;
+                // SAFETY: the caller's; rbx is restored by the second xchg.
+                unsafe {
+                    asm!("xchg {a0:r}, rbx", "int 0x80", "xchg {a0:r}, rbx",
+                         a0 = inout(reg) u64::from(a0) => _, inlateout("eax") nr => ret,
+                         $(in($r) $a,)*
+                         lateout("r8") _, lateout("r9") _, lateout("r10") _, lateout("r11") _,
+                         options(nostack, preserves_flags));
+                }
+                ret as isize
+            }
+        };
+    }
+    int80!(
+        /// `int 0x80` with 1 argument.
+        int80_1()
+    );
+    int80!(
+        /// `int 0x80` with 2 arguments.
+        int80_2(a1 => "ecx")
+    );
+    int80!(
+        /// `int 0x80` with 3 arguments.
+        int80_3(a1 => "ecx", a2 => "edx")
+    );
+    int80!(
+        /// `int 0x80` with 4 arguments.
+        int80_4(a1 => "ecx", a2 => "edx", a3 => "esi")
+    );
+    int80!(
+        /// `int 0x80` with 5 arguments.
+        int80_5(a1 => "ecx", a2 => "edx", a3 => "esi", a4 => "edi")
+    );
+
+    /// `int 0x80` from 64-bit code with 6 arguments.
+    ///
+    /// # Safety
+    /// The system call `nr` with these arguments must be sound to make.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn int80_6(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32, a5: u32) -> isize {
+        let ret: i32;
+        // SAFETY: the caller's; rbx and rbp are restored before the asm ends.
+        unsafe {
+            asm!("xchg {a0:r}, rbx", "mov r11, rbp", "mov ebp, {a5:e}", "int 0x80",
+                 "mov rbp, r11", "xchg {a0:r}, rbx",
+                 a0 = inout(reg) u64::from(a0) => _, a5 = in(reg) a5,
+                 inlateout("eax") nr => ret,
+                 in("ecx") a1, in("edx") a2, in("esi") a3, in("edi") a4,
+                 lateout("r8") _, lateout("r9") _, lateout("r10") _, out("r11") _,
+                 options(nostack, preserves_flags));
+        }
+        ret as isize
+    }
+
     static CLOCK_GETTIME: AtomicUsize = AtomicUsize::new(0);
 
     /// `__vdso_clock_gettime` called through a cached pointer (resolved once, like glibc does).
@@ -192,6 +352,266 @@ pub mod hand {
             CLOCK_GETTIME.store(f, Ordering::Relaxed);
         }
         // SAFETY: the vDSO's clock_gettime has this C signature.
+        let f: unsafe extern "C" fn(i32, *mut Timespec) -> i32 = unsafe { core::mem::transmute(f) };
+        // SAFETY: the caller's.
+        unsafe { f(clock, tp) as isize }
+    }
+}
+
+/// The same calls written by hand for 32-bit x86: `sysenter` through an indirect call to the
+/// cached `AT_SYSINFO` address (`__kernel_vsyscall`), and `int 0x80`. LLVM allows neither `esi`
+/// nor `ebp` as an operand, so the 4th and 6th arguments are loaded inside the asm, the way a
+/// careful person would: from a scratch register when one is free, else from a small array.
+#[cfg(target_arch = "x86")]
+pub mod hand {
+    use super::Timespec;
+    use core::arch::asm;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static SYSINFO: AtomicUsize = AtomicUsize::new(0);
+
+    /// `__kernel_vsyscall`, from `getauxval(AT_SYSINFO)` once. Assumes the process has one
+    /// (every process the kernel starts on a machine with a vDSO does); without it the call
+    /// would jump to 0 and crash, which is acceptable for a benchmark reference.
+    #[inline(always)]
+    fn entry() -> usize {
+        let mut e = SYSINFO.load(Ordering::Relaxed);
+        if e == 0 {
+            e = resolve();
+        }
+        e
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn resolve() -> usize {
+        // SAFETY: getauxval has no preconditions; AT_SYSINFO is 32.
+        let e = unsafe { libc::getauxval(32) } as usize;
+        SYSINFO.store(e, Ordering::Relaxed);
+        e
+    }
+
+    /// `call __kernel_vsyscall` with 0 to 3 arguments (every register an operand).
+    macro_rules! sysenter {
+        ($(#[$doc:meta])* $name:ident($($a:ident => $r:tt),*)) => {
+            $(#[$doc])*
+            ///
+            /// # Safety
+            /// The system call `nr` with these arguments must be sound to make.
+            #[inline(always)]
+            pub unsafe fn $name(nr: u32 $(, $a: u32)*) -> isize {
+                let ret: i32;
+                // SAFETY: the caller's; __kernel_vsyscall preserves every register but eax and
+                // EFLAGS, and the call uses the stack.
+                unsafe {
+                    asm!("call {e}", e = in(reg) entry(), inlateout("eax") nr => ret,
+                         $(in($r) $a),*);
+                }
+                ret as isize
+            }
+        };
+    }
+    sysenter!(
+        /// `sysenter` with no argument.
+        sysenter0()
+    );
+    sysenter!(
+        /// `sysenter` with 1 argument.
+        sysenter1(a0 => "ebx")
+    );
+    sysenter!(
+        /// `sysenter` with 2 arguments.
+        sysenter2(a0 => "ebx", a1 => "ecx")
+    );
+    sysenter!(
+        /// `sysenter` with 3 arguments.
+        sysenter3(a0 => "ebx", a1 => "ecx", a2 => "edx")
+    );
+
+    /// `sysenter` with 4 arguments: the entry in `edi` (free with 4 arguments), the 4th
+    /// argument and the number from an array addressed by `eax`.
+    ///
+    /// # Safety
+    /// The system call `nr` with these arguments must be sound to make.
+    #[inline(always)]
+    pub unsafe fn sysenter4(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32) -> isize {
+        let ret: i32;
+        let rest = [a3, nr];
+        // SAFETY: the caller's; esi is pushed and popped around the call; `rest` outlives the
+        // asm, which only reads it.
+        unsafe {
+            asm!("push esi", "mov esi, dword ptr [eax]", "mov eax, dword ptr [eax + 4]",
+                 "call edi", "pop esi",
+                 inlateout("eax") rest.as_ptr() => ret, in("edi") entry(),
+                 in("ebx") a0, in("ecx") a1, in("edx") a2);
+        }
+        ret as isize
+    }
+
+    /// `sysenter` with 5 arguments: no register is left for the entry, which is pushed from
+    /// the array and called through the stack.
+    ///
+    /// # Safety
+    /// The system call `nr` with these arguments must be sound to make.
+    #[inline(always)]
+    pub unsafe fn sysenter5(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32) -> isize {
+        let ret: i32;
+        let rest = [a3, nr, entry() as u32];
+        // SAFETY: as in `sysenter4`; the pushed entry is dropped after the call.
+        unsafe {
+            asm!("push esi", "mov esi, dword ptr [eax]", "push dword ptr [eax + 8]",
+                 "mov eax, dword ptr [eax + 4]", "call dword ptr [esp]", "add esp, 4", "pop esi",
+                 inlateout("eax") rest.as_ptr() => ret,
+                 in("ebx") a0, in("ecx") a1, in("edx") a2, in("edi") a4);
+        }
+        ret as isize
+    }
+
+    /// `sysenter` with 6 arguments (`ebp` too pushed, loaded and popped).
+    ///
+    /// # Safety
+    /// The system call `nr` with these arguments must be sound to make.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn sysenter6(
+        nr: u32,
+        a0: u32,
+        a1: u32,
+        a2: u32,
+        a3: u32,
+        a4: u32,
+        a5: u32,
+    ) -> isize {
+        let ret: i32;
+        let rest = [a3, a5, nr, entry() as u32];
+        // SAFETY: as in `sysenter5`; ebp is restored before the asm ends.
+        unsafe {
+            asm!("push ebp", "push esi", "mov esi, dword ptr [eax]", "mov ebp, dword ptr [eax + 4]",
+                 "push dword ptr [eax + 12]", "mov eax, dword ptr [eax + 8]",
+                 "call dword ptr [esp]", "add esp, 4", "pop esi", "pop ebp",
+                 inlateout("eax") rest.as_ptr() => ret,
+                 in("ebx") a0, in("ecx") a1, in("edx") a2, in("edi") a4);
+        }
+        ret as isize
+    }
+
+    /// `int 0x80` with 0 to 3 arguments, and 4 and 5 with `esi` swapped in by `xchg`.
+    macro_rules! int80 {
+        ($(#[$doc:meta])* $name:ident($($a:ident => $r:tt),*)) => {
+            $(#[$doc])*
+            ///
+            /// # Safety
+            /// The system call `nr` with these arguments must be sound to make.
+            #[inline(always)]
+            pub unsafe fn $name(nr: u32 $(, $a: u32)*) -> isize {
+                let ret: i32;
+                // SAFETY: the caller's; the gate preserves every register but eax, and EFLAGS.
+                unsafe {
+                    asm!("int 0x80", inlateout("eax") nr => ret, $(in($r) $a,)*
+                         options(nostack, preserves_flags));
+                }
+                ret as isize
+            }
+        };
+        ($(#[$doc:meta])* $name:ident($($a:ident => $r:tt),*; esi $esi:ident)) => {
+            $(#[$doc])*
+            ///
+            /// # Safety
+            /// The system call `nr` with these arguments must be sound to make.
+            #[inline(always)]
+            pub unsafe fn $name(nr: u32 $(, $a: u32)*, $esi: u32) -> isize {
+                let ret: i32;
+                // SAFETY: as above; the second xchg restores esi.
+                unsafe {
+                    asm!("xchg esi, {x}", "int 0x80", "xchg esi, {x}",
+                         x = inout(reg) $esi => _, inlateout("eax") nr => ret, $(in($r) $a,)*
+                         options(nostack, preserves_flags));
+                }
+                ret as isize
+            }
+        };
+    }
+    int80!(
+        /// `int 0x80` with no argument.
+        int80_0()
+    );
+    int80!(
+        /// `int 0x80` with 1 argument.
+        int80_1(a0 => "ebx")
+    );
+    int80!(
+        /// `int 0x80` with 2 arguments.
+        int80_2(a0 => "ebx", a1 => "ecx")
+    );
+    int80!(
+        /// `int 0x80` with 3 arguments.
+        int80_3(a0 => "ebx", a1 => "ecx", a2 => "edx")
+    );
+    int80!(
+        /// `int 0x80` with 4 arguments.
+        int80_4(a0 => "ebx", a1 => "ecx", a2 => "edx"; esi a3)
+    );
+
+    /// `int 0x80` with 5 arguments.
+    ///
+    /// # Safety
+    /// The system call `nr` with these arguments must be sound to make.
+    #[inline(always)]
+    pub unsafe fn int80_5(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32) -> isize {
+        let ret: i32;
+        // SAFETY: the caller's; the second xchg restores esi.
+        unsafe {
+            asm!("xchg esi, {x}", "int 0x80", "xchg esi, {x}",
+                 x = inout(reg) a3 => _, inlateout("eax") nr => ret,
+                 in("ebx") a0, in("ecx") a1, in("edx") a2, in("edi") a4,
+                 options(nostack, preserves_flags));
+        }
+        ret as isize
+    }
+
+    /// `int 0x80` with 6 arguments: `esi`, `ebp` and the number from an array addressed by
+    /// `eax`.
+    ///
+    /// # Safety
+    /// The system call `nr` with these arguments must be sound to make.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn int80_6(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32, a5: u32) -> isize {
+        let ret: i32;
+        let rest = [a3, a5, nr];
+        // SAFETY: the caller's; esi and ebp are pushed and popped around the gate; `rest`
+        // outlives the asm, which only reads it.
+        unsafe {
+            asm!("push ebp", "push esi", "mov esi, dword ptr [eax]", "mov ebp, dword ptr [eax + 4]",
+                 "mov eax, dword ptr [eax + 8]", "int 0x80", "pop esi", "pop ebp",
+                 inlateout("eax") rest.as_ptr() => ret,
+                 in("ebx") a0, in("ecx") a1, in("edx") a2, in("edi") a4,
+                 options(preserves_flags));
+        }
+        ret as isize
+    }
+
+    /// `getpid` through `__kernel_vsyscall`.
+    #[inline(always)]
+    pub fn getpid_raw() -> isize {
+        // SAFETY: getpid has no arguments and no effects.
+        unsafe { sysenter0(20) }
+    }
+
+    static CLOCK_GETTIME: AtomicUsize = AtomicUsize::new(0);
+
+    /// `__vdso_clock_gettime64` called through a cached pointer (resolved once).
+    ///
+    /// # Safety
+    /// `tp` must be writable.
+    #[inline(always)]
+    pub unsafe fn clock_gettime_vdso(clock: i32, tp: *mut Timespec) -> isize {
+        let mut f = CLOCK_GETTIME.load(Ordering::Relaxed);
+        if f == 0 {
+            f = syscall_rt::vdso::lookup(b"__vdso_clock_gettime64", b"LINUX_2.6").expect("vDSO");
+            CLOCK_GETTIME.store(f, Ordering::Relaxed);
+        }
+        // SAFETY: the vDSO's clock_gettime64 has this C signature.
         let f: unsafe extern "C" fn(i32, *mut Timespec) -> i32 = unsafe { core::mem::transmute(f) };
         // SAFETY: the caller's.
         unsafe { f(clock, tp) as isize }

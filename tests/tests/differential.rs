@@ -1,8 +1,12 @@
-//! Differential tests: 46 system calls made with generated arguments through our stubs and
-//! through libc's `syscall()` (the same number via glibc's generic path) give identical results
+//! Differential tests: 49 system calls made with generated arguments through our stubs and
+//! through libc's `syscall()` (the same number via glibc's generic path; `pread64` through
+//! libc's function, which splits the 64-bit position as each ABI wants) give identical results
 //! and errno, and identical bytes in their output buffers. Arguments are chosen by proptest
-//! from domains that are safe to call with (queries, invalid descriptors, bogus ids), so every
-//! run exercises both success and error paths without changing the process.
+//! from domains that are safe to call with (queries, bogus ids, and for the descriptor calls
+//! real descriptors — a temporary file with known contents, a pipe, `/dev/null`, the current
+//! directory — so that the kernel reads the arguments after the descriptor), and every run
+//! exercises both success and error paths without changing the process: state a call moves
+//! (offsets, pipe contents, locks, modes, new descriptors) is reset before the other side.
 //!
 //! One test drives all calls in sequence: descriptor numbers must not be taken by other tests
 //! between the two sides of a comparison.
@@ -38,6 +42,194 @@ macro_rules! same {
         prop_assert_eq!(ours, theirs, "{}", $what);
         succeeded(&ours)
     }};
+}
+
+/// Compares one call made both ways, with `$reset` run before each side (so that both start
+/// from the same file offset, pipe contents, lock); evaluates to our result.
+macro_rules! same_with {
+    ($what:expr, $reset:expr, $ours:expr, $libc:expr) => {{
+        $reset;
+        let ours: Result<usize, Errno> = $ours;
+        $reset;
+        // SAFETY: the libc side makes the same call as ours with the same arguments.
+        let theirs = libc_result(unsafe { $libc });
+        prop_assert_eq!(ours, theirs, "{}", $what);
+        ours
+    }};
+}
+
+/// The contents of the temporary file.
+const CONTENTS: &[u8; 16] = b"0123456789abcdef";
+/// A descriptor number never opened in this process (beyond any descriptor it uses).
+const NEVER_OPEN: u32 = 999_999;
+/// A free number for `dup3` and `F_DUPFD_CLOEXEC` (closed again at once).
+const SPARE: u32 = 950;
+
+/// What a descriptor of the pool is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// The temporary regular file, holding [`CONTENTS`].
+    File,
+    /// The read end of a pipe (non-blocking), holding 8 bytes before each call.
+    PipeR,
+    /// The write end of the same pipe.
+    PipeW,
+    /// `/dev/null`, read-write.
+    Null,
+    /// The current directory.
+    Dir,
+    /// Standard input, output or error (whatever the test runner gave).
+    Std,
+    /// [`NEVER_OPEN`] or `u32::MAX`.
+    Bad,
+}
+
+/// The real files of the descriptor tests; closed (and the file removed) on drop.
+struct Files {
+    pool: Vec<(u32, Kind)>,
+    file: u32,
+    pipe: [u32; 2],
+}
+
+impl Files {
+    fn open() -> Files {
+        let path =
+            std::env::temp_dir().join(format!("fast-syscall-differential-{}", std::process::id()));
+        std::fs::write(&path, CONTENTS).unwrap();
+        let c = CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: plain opens of paths that exist; the descriptors are closed on drop.
+        let (file, null, dir) = unsafe {
+            (
+                libc::open(c.as_ptr(), libc::O_RDWR),
+                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR),
+                libc::open(c".".as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY),
+            )
+        };
+        std::fs::remove_file(&path).unwrap(); // the descriptor keeps the file
+        let mut p = [-1i32; 2];
+        // SAFETY: a writable array of two descriptors.
+        assert_eq!(unsafe { libc::pipe2(p.as_mut_ptr(), libc::O_NONBLOCK) }, 0);
+        assert!(
+            file >= 0 && null >= 0 && dir >= 0,
+            "{}",
+            std::io::Error::last_os_error()
+        );
+        let pipe = [p[0] as u32, p[1] as u32];
+        Files {
+            pool: vec![
+                (file as u32, Kind::File),
+                (pipe[0], Kind::PipeR),
+                (pipe[1], Kind::PipeW),
+                (null as u32, Kind::Null),
+                (dir as u32, Kind::Dir),
+                (0, Kind::Std),
+                (1, Kind::Std),
+                (2, Kind::Std),
+                (NEVER_OPEN, Kind::Bad),
+                (u32::MAX, Kind::Bad),
+            ],
+            file: file as u32,
+            pipe,
+        }
+    }
+
+    /// Puts the state a call on `fd` sees back to the start: the file and directory at offset
+    /// 0, the pipe holding exactly 8 bytes.
+    fn reset(&self, fd: u32, kind: Kind) {
+        // SAFETY (all calls below): plain calls on our own descriptors with live buffers.
+        unsafe {
+            match kind {
+                Kind::File | Kind::Dir => {
+                    assert_eq!(libc::lseek(fd as i32, 0, libc::SEEK_SET), 0);
+                }
+                Kind::PipeR | Kind::PipeW => {
+                    let mut sink = [0u8; 256];
+                    while libc::read(self.pipe[0] as i32, sink.as_mut_ptr().cast(), sink.len()) > 0
+                    {
+                    }
+                    assert_eq!(
+                        libc::write(self.pipe[1] as i32, b"pipedata".as_ptr().cast(), 8),
+                        8
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The temporary file's mode back to 0600 (after `fchmod`).
+    fn restore_mode(&self) {
+        // SAFETY: a plain call on our own descriptor.
+        assert_eq!(unsafe { libc::fchmod(self.file as i32, 0o600) }, 0);
+    }
+
+    /// Clears close-on-exec on every descriptor of the pool that `F_SETFD` may have set.
+    fn restore_cloexec(&self) {
+        for &(fd, kind) in &self.pool {
+            if !matches!(kind, Kind::Bad) {
+                // SAFETY: a plain call on a descriptor of the pool.
+                unsafe { libc::fcntl(fd as i32, libc::F_SETFD, 0) };
+            }
+        }
+    }
+}
+
+impl Drop for Files {
+    fn drop(&mut self) {
+        for &(fd, kind) in &self.pool {
+            if !matches!(kind, Kind::Std | Kind::Bad) {
+                // SAFETY: our own descriptors, closed once.
+                unsafe { libc::close(fd as i32) };
+            }
+        }
+    }
+}
+
+/// Closes the spare descriptor a successful `dup3`/`F_DUPFD_CLOEXEC` created.
+fn close_spare(r: &Result<usize, Errno>) {
+    if let Ok(fd) = *r {
+        if fd as u32 == SPARE || fd >= SPARE as usize {
+            // SAFETY: the descriptor the call just created.
+            unsafe { libc::close(fd as i32) };
+        }
+    }
+}
+
+/// Successes and failures per call.
+#[derive(Default)]
+struct Tally(std::cell::RefCell<std::collections::BTreeMap<&'static str, (u32, u32)>>);
+
+impl Tally {
+    fn note(&self, call: &'static str, ok: bool) {
+        let mut m = self.0.borrow_mut();
+        let e = m.entry(call).or_default();
+        if ok {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+    }
+
+    /// Each of `calls` succeeded at least once and failed at least once.
+    fn assert_both(&self, calls: &[&str]) {
+        let m = self.0.borrow();
+        for c in calls {
+            let (ok, err) = m.get(c).copied().unwrap_or_default();
+            assert!(
+                ok > 0 && err > 0,
+                "{c}: {ok} successes, {err} failures: both paths must be reached"
+            );
+        }
+    }
+
+    /// Each of `calls` succeeded at least once.
+    fn assert_ok(&self, calls: &[&str]) {
+        let m = self.0.borrow();
+        for c in calls {
+            let (ok, _) = m.get(c).copied().unwrap_or_default();
+            assert!(ok > 0, "{c}: never succeeded");
+        }
+    }
 }
 
 mod sys {
@@ -81,7 +273,7 @@ mod sys {
     #[fast_syscall]
     pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<usize, Errno>;
     #[fast_syscall]
-    pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
+    pub fn fcntl(fd: u32, cmd: u32, arg: usize) -> Result<usize, Errno>;
     #[fast_syscall]
     pub fn lseek(fd: u32, offset: syscall_tests::Off, whence: u32) -> Result<usize, Errno>;
     #[fast_syscall]
@@ -148,6 +340,12 @@ mod sys {
     pub unsafe fn sched_getaffinity(pid: i32, len: u32, mask: *mut usize) -> Result<usize, Errno>;
     #[fast_syscall]
     pub unsafe fn pipe2(fds: *mut i32, flags: i32) -> Result<usize, Errno>;
+    #[fast_syscall]
+    pub unsafe fn read(fd: u32, buf: *mut u8, count: usize) -> Result<usize, Errno>;
+    #[fast_syscall]
+    pub unsafe fn write(fd: u32, buf: *const u8, count: usize) -> Result<usize, Errno>;
+    #[fast_syscall]
+    pub unsafe fn pread64(fd: u32, buf: *mut u8, count: usize, pos: i64) -> Result<usize, Errno>;
 }
 
 /// The clock calls take 64-bit time on 64-bit ABIs and on 32-bit ones through their `*64` names.
@@ -157,11 +355,6 @@ unsafe fn clock_getres(clock: i32, tp: *mut u8) -> Result<usize, Errno>;
 #[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
 #[fast_syscall(name = "clock_getres_time64")]
 unsafe fn clock_getres(clock: i32, tp: *mut u8) -> Result<usize, Errno>;
-
-/// Descriptors: open ones (0–2, a pipe), unlikely-open ones, and nonsense.
-fn fd() -> impl Strategy<Value = u32> {
-    prop_oneof![0u32..3, 900u32..1000, Just(u32::MAX), any::<u32>()]
-}
 
 fn pid() -> impl Strategy<Value = i32> {
     prop_oneof![
@@ -190,7 +383,7 @@ where
 }
 
 #[test]
-fn forty_six_system_calls_agree_with_libc() {
+fn forty_nine_system_calls_agree_with_libc() {
     let n = 64;
     // Identity: no arguments.
     run(4, Just(()), |()| {
@@ -260,81 +453,228 @@ fn forty_six_system_calls_agree_with_libc() {
         );
         Ok(())
     });
-    // Descriptors: queries on open ones, errors on the rest.
+    // Descriptors: real open files of every kind (a regular file with known contents, both
+    // ends of a pipe, /dev/null, a directory) so that the kernel gets past the descriptor and
+    // reads the other arguments, plus a never-open number and nonsense. Every call that moves
+    // state (file offset, pipe contents, locks, modes, new descriptors) is reset or undone
+    // before the other side makes it.
+    let files = Files::open();
+    let tally = Tally::default();
     run(
-        n,
-        (fd(), any::<i32>(), 0u32..20, any::<u32>()),
-        |(f, off, cmd, raw)| {
-            let bad = f.max(900); // never one of ours: the calls below would change it
-            same!(
-                format!("close({bad})"),
-                // SAFETY: `bad` is never an open descriptor: nothing is closed.
-                unsafe { sys::close(bad) },
-                libc::syscall(libc::SYS_close, bad)
-            );
-            same!(
-                format!("fsync({bad})"),
-                sys::fsync(bad),
-                libc::syscall(libc::SYS_fsync, bad)
-            );
-            same!(
-                format!("fdatasync({bad})"),
-                sys::fdatasync(bad),
-                libc::syscall(libc::SYS_fdatasync, bad)
-            );
-            same!(
-                format!("flock({bad})"),
-                sys::flock(bad, cmd),
-                libc::syscall(libc::SYS_flock, bad, cmd)
-            );
-            same!(
-                format!("fchdir({bad})"),
-                sys::fchdir(bad),
-                libc::syscall(libc::SYS_fchdir, bad)
-            );
-            same!(
-                format!("fchmod({bad})"),
-                sys::fchmod(bad, 0o644),
-                libc::syscall(libc::SYS_fchmod, bad, 0o644)
-            );
-            same!(
-                format!("dup3({bad}, 950, 0)"),
-                // SAFETY: `bad` is never open, so 950 is not replaced.
-                unsafe { sys::dup3(bad, 950, 0) },
-                libc::syscall(libc::SYS_dup3, bad, 950, 0)
-            );
-            // F_GETFD (1), F_GETFL (3) and others up to 19: the ones that set something are only
-            // reached with a bad descriptor.
-            let query = if cmd == 1 || cmd == 3 { f } else { bad };
-            same!(
-                format!("fcntl({query}, {cmd})"),
-                // SAFETY: with argument 0 no command reaches user memory; the ones that
-                // change a descriptor only see a bad one.
-                unsafe { sys::fcntl(query, cmd, 0) },
-                libc::syscall(libc::SYS_fcntl, query, cmd, 0)
-            );
+        4 * n,
+        (
+            0..files.pool.len(),
+            any::<i32>(),
+            0usize..24,
+            any::<u32>(),
+            0u32..40,
+        ),
+        |(i, off, count, raw, pos)| {
+            let (f, kind) = files.pool[i];
+            // lseek, with every whence; SEEK_DATA/SEEK_HOLE (3, 4) on the file, SEEK_CUR after
+            // a reset to 0.
+            // Standard descriptors may be the terminal or the runner's pipes: never read,
+            // written or moved (stdin could block, stdout would print).
+            let io = if kind == Kind::Std { NEVER_OPEN } else { f };
+            let lf = io;
             let whence = raw % 6;
-            let off = off as syscall_tests::Off;
-            same!(
-                format!("lseek({bad}, {off}, {whence})"),
-                sys::lseek(bad, off, whence),
-                libc::syscall(libc::SYS_lseek, bad, off, whence)
+            let off = off as syscall_tests::Off % 64;
+            let r = same_with!(
+                format!("lseek({kind:?}, {off}, {whence})"),
+                files.reset(lf, kind),
+                sys::lseek(lf, off, whence),
+                libc::syscall(libc::SYS_lseek, lf, off, whence)
             );
+            tally.note("lseek", r.is_ok());
+            // read: the file's bytes from offset 0, a pipe holding 8 bytes, /dev/null's EOF.
+            let (mut a, mut b) = ([0u8; 24], [0u8; 24]);
+            let r = same_with!(
+                format!("read({kind:?}, {count})"),
+                files.reset(f, kind),
+                // SAFETY: a writable buffer of 24 >= `count` bytes.
+                unsafe { sys::read(io, a.as_mut_ptr(), count) },
+                libc::syscall(libc::SYS_read, io, b.as_mut_ptr(), count)
+            );
+            prop_assert_eq!(a, b, "read({:?}, {}) bytes", kind, count);
+            if kind == Kind::File && r.is_ok() {
+                prop_assert_eq!(
+                    &a[..count.min(CONTENTS.len())],
+                    &CONTENTS[..count.min(CONTENTS.len())]
+                );
+            }
+            tally.note("read", r.is_ok());
+            // pread64 at a position (against libc's pread64(), which splits the 64-bit
+            // position into the register pair each 32-bit ABI wants).
+            let (mut a, mut b) = ([0u8; 24], [0u8; 24]);
+            let p = i64::from(pos) - 4; // a few negative positions: EINVAL
+            let ours = {
+                files.reset(f, kind);
+                // SAFETY: a writable buffer of 24 >= `count` bytes.
+                unsafe { sys::pread64(io, a.as_mut_ptr(), count, p) }
+            };
+            files.reset(f, kind);
+            // SAFETY: a writable buffer of `count` bytes.
+            let theirs =
+                libc_result(
+                    unsafe { libc::pread64(io as i32, b.as_mut_ptr().cast(), count, p) }
+                        as libc::c_long,
+                );
+            prop_assert_eq!(ours, theirs, "pread64({:?}, {}, {})", kind, count, p);
+            prop_assert_eq!(a, b, "pread64({:?}) bytes", kind);
+            tally.note("pread64", ours.is_ok());
+            // write: the file's own bytes at offset 0 (its contents do not change), into the
+            // pipe (drained again), into /dev/null.
+            let r = same_with!(
+                format!("write({kind:?}, {count})"),
+                files.reset(f, kind),
+                // SAFETY: a readable buffer of at least the count given.
+                unsafe { sys::write(io, CONTENTS.as_ptr(), count.min(CONTENTS.len())) },
+                libc::syscall(
+                    libc::SYS_write,
+                    io,
+                    CONTENTS.as_ptr(),
+                    count.min(CONTENTS.len())
+                )
+            );
+            tally.note("write", r.is_ok());
+            files.reset(f, kind);
+            let r = same!(
+                format!("fsync({kind:?})"),
+                sys::fsync(f),
+                libc::syscall(libc::SYS_fsync, f)
+            );
+            tally.note("fsync", r);
+            let r = same!(
+                format!("fdatasync({kind:?})"),
+                sys::fdatasync(f),
+                libc::syscall(libc::SYS_fdatasync, f)
+            );
+            tally.note("fdatasync", r);
+            // flock: shared, exclusive (non-blocking), unlock and invalid commands; unlocked
+            // after each side.
+            let cmd = [1 | 4, 2 | 4, 8, 0, 3, raw % 16][(raw % 6) as usize];
+            let lk = if matches!(kind, Kind::Std) {
+                NEVER_OPEN
+            } else {
+                f
+            };
+            let r = same_with!(
+                format!("flock({kind:?}, {cmd})"),
+                // SAFETY: unlocking a descriptor of ours.
+                unsafe { libc::flock(lk as i32, libc::LOCK_UN) },
+                sys::flock(lk, cmd),
+                libc::syscall(libc::SYS_flock, lk, cmd)
+            );
+            // SAFETY: as above.
+            unsafe { libc::flock(lk as i32, libc::LOCK_UN) };
+            tally.note("flock", r.is_ok());
+            // fchdir: the directory is the current one ("."), so a success changes nothing.
+            let r = same!(
+                format!("fchdir({kind:?})"),
+                sys::fchdir(f),
+                libc::syscall(libc::SYS_fchdir, f)
+            );
+            tally.note("fchdir", r);
+            // fchmod: the temporary file and the pipe only (never /dev/null or a terminal);
+            // the file's mode is restored.
+            let cf = if matches!(kind, Kind::File | Kind::PipeR | Kind::PipeW | Kind::Bad) {
+                f
+            } else {
+                NEVER_OPEN
+            };
+            let mode = (raw & 0o777) as u16;
+            let r = same!(
+                format!("fchmod({kind:?}, {mode:#o})"),
+                sys::fchmod(cf, mode),
+                libc::syscall(libc::SYS_fchmod, cf, u32::from(mode))
+            );
+            files.restore_mode();
+            tally.note("fchmod", r);
+            // dup3 onto a free number (closed again), onto itself (EINVAL), with valid and
+            // invalid flags.
+            let flags = [0, libc::O_CLOEXEC, 1][(raw % 3) as usize];
+            let newfd = if raw % 5 == 0 { f } else { SPARE };
+            // SAFETY: `newfd` is the spare number (no descriptor of ours) or `f` itself, which
+            // dup3 refuses.
+            let ours = unsafe { sys::dup3(f, newfd, flags) };
+            close_spare(&ours);
+            // SAFETY: as above.
+            let theirs = libc_result(unsafe { libc::syscall(libc::SYS_dup3, f, newfd, flags) });
+            close_spare(&theirs);
+            prop_assert_eq!(ours, theirs, "dup3({:?}, {}, {:#x})", kind, newfd, flags);
+            tally.note("dup3", ours.is_ok());
+            // fcntl: queries, F_SETFD (undone), F_GETPIPE_SZ, F_DUPFD_CLOEXEC (closed again);
+            // any other command only on the never-open number.
+            let (cmd, arg, cf) = match raw % 7 {
+                0 => (libc::F_GETFD, 0, f),
+                1 => (libc::F_GETFL, 0, f),
+                2 => (libc::F_SETFD, (raw >> 3) as usize & 1, f),
+                3 => (1032, 0, f), // F_GETPIPE_SZ
+                4 => (libc::F_DUPFD_CLOEXEC, SPARE as usize, f),
+                _ => ((raw >> 3) as i32 % 20, 0, NEVER_OPEN),
+            };
+            let cmd = cmd as u32;
+            let ours = sys::fcntl(cf, cmd, arg);
+            if cmd == libc::F_DUPFD_CLOEXEC as u32 {
+                close_spare(&ours);
+            }
+            files.restore_cloexec();
+            // SAFETY: the same call as ours.
+            let theirs = libc_result(unsafe { libc::syscall(libc::SYS_fcntl, cf, cmd, arg) });
+            if cmd == libc::F_DUPFD_CLOEXEC as u32 {
+                close_spare(&theirs);
+            }
+            files.restore_cloexec();
+            prop_assert_eq!(ours, theirs, "fcntl({:?}, {}, {})", kind, cmd, arg);
+            tally.note("fcntl", ours.is_ok());
+            // close: of a fresh duplicate (the lowest free number both times), and of the
+            // never-open number.
+            let ours = {
+                // SAFETY: dup has no memory effects.
+                let d = unsafe { libc::dup(f as i32) };
+                // SAFETY: `d` is ours, or -1.
+                unsafe { sys::close(d as u32) }
+            };
+            // SAFETY: as above.
+            let theirs = libc_result(unsafe {
+                let d = libc::dup(f as i32);
+                libc::syscall(libc::SYS_close, d)
+            });
+            prop_assert_eq!(ours, theirs, "close(dup({:?}))", kind);
+            tally.note("close", ours.is_ok());
             // dup of an open descriptor gives the lowest free one both times (closed in between).
             let ours = sys::dup(f);
             if let Ok(new) = ours {
-                // SAFETY: `new` was just created here and is owned by this test.
+                // SAFETY: the descriptor dup just created.
                 unsafe { sys::close(new as u32) }.unwrap();
             }
+            // SAFETY: dup has no memory effects.
             let theirs = libc_result(unsafe { libc::syscall(libc::SYS_dup, f) });
             if let Ok(new) = theirs {
-                // SAFETY: `new` was just created here and is owned by this test.
+                // SAFETY: the descriptor dup just created.
                 unsafe { sys::close(new as u32) }.unwrap();
             }
-            prop_assert_eq!(ours, theirs, "dup({})", f);
+            prop_assert_eq!(ours, theirs, "dup({:?})", kind);
+            tally.note("dup", ours.is_ok());
             Ok(())
         },
     );
+    // Each call reached both its success path and its error path with real descriptors.
+    tally.assert_both(&[
+        "lseek",
+        "read",
+        "pread64",
+        "write",
+        "fsync",
+        "fdatasync",
+        "flock",
+        "fchdir",
+        "fchmod",
+        "dup3",
+        "fcntl",
+        "dup",
+    ]);
+    tally.assert_ok(&["close"]);
     // umask: set through ours, restore through libc; each returns the mask the other set.
     run(n, 0u32..0o1000, |mask| {
         let old = sys::umask(mask).unwrap();
@@ -512,12 +852,12 @@ fn forty_six_system_calls_agree_with_libc() {
             let flags = flags & !0o3; // O_RDONLY
             let ours = unsafe { sys::openat(-100, p, flags, 0) };
             if let Ok(fd) = ours {
-                // SAFETY: `fd` was just created here and is owned by this test.
+                // SAFETY: the descriptor the call just created.
                 unsafe { sys::close(fd as u32) }.unwrap();
             }
             let theirs = libc_result(unsafe { libc::syscall(libc::SYS_openat, -100, p, flags, 0) });
             if let Ok(fd) = theirs {
-                // SAFETY: `fd` was just created here and is owned by this test.
+                // SAFETY: the descriptor the call just created.
                 unsafe { sys::close(fd as u32) }.unwrap();
             }
             prop_assert_eq!(ours, theirs, "openat({:.40}, {:#o})", path, flags);
@@ -534,7 +874,7 @@ fn forty_six_system_calls_agree_with_libc() {
             let theirs =
                 libc_result(unsafe { libc::syscall(libc::SYS_pipe2, b.as_mut_ptr(), flags) });
             for fd in a.into_iter().chain(b).filter(|&fd| fd >= 0) {
-                // SAFETY: `fd` was just created here and is owned by this test.
+                // SAFETY: the descriptor the call just created.
                 unsafe { sys::close(fd as u32) }.unwrap();
             }
             prop_assert_eq!(ours, theirs, "pipe2({:#x})", flags);
