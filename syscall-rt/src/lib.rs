@@ -47,7 +47,7 @@
 //! 32-bit `long` is sign-extended even from a `u32`; riscv64 sign-extends every 32-bit value, as
 //! its C ABI requires for the vDSO). A result register narrower than the declared type (i386,
 //! Arm, riscv32, `int80` from x86_64) is extended by the call's return kind: addresses and
-//! unsigned ids zero-extend, signed values sign-extend.
+//! unsigned ids zero-extend, signed values sign-extend, and `-errno` stays negative.
 //!
 //! The expansion binds no local variable and names everything by absolute path
 //! (`::core::primitive::u64`, the runtime crate under the name your `Cargo.toml` gives it), so

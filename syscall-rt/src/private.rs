@@ -207,11 +207,18 @@ from_ret!(64: i64, u64);
 #[cfg(target_pointer_width = "64")]
 from_ret!(64: isize, usize);
 
-/// A raw return: the kernel's value, extended by the return kind when the type is wider than
-/// the register (`BITS` wide, `SIGNED` or not).
+/// A raw return: the kernel's value. When the type is wider than the register, `-errno` stays
+/// negative (sign-extended) and any other value is extended by the return kind (`BITS` wide,
+/// `SIGNED` or not): an i386 `mmap2` address above 2 GiB stays itself in a `u64`, its `-EINVAL`
+/// stays -22 in an `i64`. Where the type is no wider than the register the choice is folded
+/// away.
 #[inline(always)]
 pub fn ret<R: Register, T: FromRet<BITS>, const BITS: u32, const SIGNED: bool>(raw: R) -> T {
-    T::from_u64(raw.widen::<SIGNED>())
+    if raw.is_error() {
+        T::from_u64(raw.widen::<true>())
+    } else {
+        T::from_u64(raw.widen::<SIGNED>())
+    }
 }
 
 /// A `Result<T, Errno>` return: -4095..=-1 are errors (one unsigned compare).
@@ -424,6 +431,10 @@ mod tests {
         assert_eq!(ret::<u32, u64, 32, false>(address), 0xf7f9_a000);
         // A negative i386 value stays negative in an i64.
         assert_eq!(ret::<u32, i64, 32, true>(-2i32 as u32), -2);
+        // -errno stays negative even for an unsigned kind (the address of mmap2).
+        assert_eq!(ret::<u32, i64, 32, false>(-22i32 as u32), -22);
+        assert_eq!(ret::<u32, u64, 32, false>(-22i32 as u32), -22i64 as u64);
+        assert_eq!(ret::<u32, u64, 32, false>(address), 0xf7f9_a000);
         // Errors are recognised in the register's own width.
         assert_eq!(
             result::<u32, u64, 32, false>(-22i32 as u32),

@@ -702,7 +702,7 @@ mod real {
     #[fast_syscall]
     pub fn kill(pid: i32, sig: i32) -> isize;
     #[fast_syscall]
-    pub fn fcntl(fd: u32, cmd: u32, arg: usize) -> isize;
+    pub unsafe fn fcntl(fd: u32, cmd: u32, arg: usize) -> isize;
     #[fast_syscall]
     pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> isize;
     #[fast_syscall]
@@ -735,7 +735,7 @@ mod real {
         #[fast_syscall(name = "kill", via = "int80")]
         pub fn kill(pid: i32, sig: i32) -> isize;
         #[fast_syscall(name = "fcntl64", via = "int80")]
-        pub fn fcntl(fd: u32, cmd: u32, arg: u32) -> isize;
+        pub unsafe fn fcntl(fd: u32, cmd: u32, arg: u32) -> isize;
         #[fast_syscall(name = "tee", via = "int80")]
         pub fn tee(fdin: i32, fdout: i32, len: u32, flags: u32) -> isize;
         #[fast_syscall(name = "prctl", via = "int80")]
@@ -759,7 +759,8 @@ mod wrapped {
     // SAFETY: -1 is never an open descriptor.
     wrapper!(default1, |pid| unsafe { real::close(u32::MAX) });
     wrapper!(default2, |pid| real::kill(pid as i32, 0));
-    wrapper!(default3, |pid| real::fcntl(u32::MAX, 1, 0));
+    // SAFETY: F_GETFD takes no address.
+    wrapper!(default3, |pid| unsafe { real::fcntl(u32::MAX, 1, 0) });
     wrapper!(default4, |pid| real::tee(-1, -1, 16, 0));
     // SAFETY: PR_GET_DUMPABLE reads nothing through its arguments.
     wrapper!(default5, |pid| unsafe { real::prctl(3, 0, 0, 0, 0) });
@@ -771,7 +772,8 @@ mod wrapped {
     // SAFETY: as `default1`.
     wrapper!(int80_1, |pid| unsafe { real::int80::close(u32::MAX) });
     wrapper!(int80_2, |pid| real::int80::kill(pid as i32, 0));
-    wrapper!(int80_3, |pid| real::int80::fcntl(u32::MAX, 1, 0));
+    // SAFETY: F_GETFD takes no address.
+    wrapper!(int80_3, |pid| unsafe { real::int80::fcntl(u32::MAX, 1, 0) });
     wrapper!(int80_4, |pid| real::int80::tee(-1, -1, 16, 0));
     // SAFETY: as `default5`.
     wrapper!(int80_5, |pid| unsafe { real::int80::prctl(3, 0, 0, 0, 0) });
@@ -1161,7 +1163,8 @@ fn live_values_survive_the_default_stubs_for_0_to_6_arguments() {
     });
     with_live_values("2 args", || assert_eq!(real::kill(black_box(pid), 0), 0));
     with_live_values("3 args", || {
-        assert_eq!(real::fcntl(black_box(u32::MAX), 1, 0), -9)
+        // SAFETY: F_GETFD takes no address.
+        assert_eq!(unsafe { real::fcntl(black_box(u32::MAX), 1, 0) }, -9)
     });
     with_live_values("4 args", || {
         assert_eq!(real::tee(black_box(-1), -1, 16, 0), -9)
@@ -1203,7 +1206,8 @@ fn live_values_survive_the_int80_stubs_for_0_to_6_arguments() {
         assert_eq!(int80::kill(black_box(pid), 0), 0)
     });
     with_live_values("int80 3 args", || {
-        assert_eq!(int80::fcntl(black_box(u32::MAX), 1, 0), -9)
+        // SAFETY: F_GETFD takes no address.
+        assert_eq!(unsafe { int80::fcntl(black_box(u32::MAX), 1, 0) }, -9)
     });
     with_live_values("int80 4 args", || {
         assert_eq!(int80::tee(black_box(-1), -1, 16, 0), -9)
