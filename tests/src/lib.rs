@@ -166,7 +166,9 @@ pub unsafe fn pselect6(
     inp: *mut u8,
     outp: *mut u8,
     exp: *mut u8,
-    tsp: *mut Timespec,
+    // The kernel's `long` timespec: old_timespec32 (8 bytes) on i386 and Arm. A 16-byte
+    // `Timespec` here was read short by the kernel until the layout check refused it.
+    tsp: *mut LongTimespec,
     sig: *mut u8,
 ) -> Result<usize, Errno>;
 #[fast_syscall]

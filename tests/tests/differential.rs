@@ -315,12 +315,19 @@ mod sys {
         new: *const u8,
         old: *mut u8,
     ) -> Result<usize, Errno>;
+    /// The ids these calls write: i386's and Arm's `getgroups`/`getresuid`/`getresgid` are the
+    /// old 16-bit calls (`getgroups32` & co. are the full ones); the layout check refuses `u32`.
+    #[cfg(any(target_arch = "x86", target_arch = "arm"))]
+    pub type Id = u16;
+    /// The ids these calls write.
+    #[cfg(not(any(target_arch = "x86", target_arch = "arm")))]
+    pub type Id = u32;
     #[fast_syscall]
-    pub unsafe fn getgroups(size: i32, list: *mut u32) -> Result<usize, Errno>;
+    pub unsafe fn getgroups(size: i32, list: *mut Id) -> Result<usize, Errno>;
     #[fast_syscall]
-    pub unsafe fn getresuid(r: *mut u32, e: *mut u32, s: *mut u32) -> Result<usize, Errno>;
+    pub unsafe fn getresuid(r: *mut Id, e: *mut Id, s: *mut Id) -> Result<usize, Errno>;
     #[fast_syscall]
-    pub unsafe fn getresgid(r: *mut u32, e: *mut u32, s: *mut u32) -> Result<usize, Errno>;
+    pub unsafe fn getresgid(r: *mut Id, e: *mut Id, s: *mut Id) -> Result<usize, Errno>;
     #[fast_syscall]
     pub unsafe fn faccessat(dfd: i32, path: *const u8, mode: i32) -> Result<usize, Errno>;
     #[fast_syscall]
@@ -744,15 +751,15 @@ fn forty_nine_system_calls_agree_with_libc() {
                 unsafe { sys::getitimer(who, a.as_mut_ptr()) },
                 libc::syscall(libc::SYS_getitimer, who, b.as_mut_ptr())
             );
-            let (mut ga, mut gb) = ([0u32; 64], [0u32; 64]);
+            let (mut ga, mut gb) = ([0 as sys::Id; 64], [0 as sys::Id; 64]);
             same!(
                 format!("getgroups({groups})"),
                 unsafe { sys::getgroups(groups as i32, ga.as_mut_ptr()) },
                 libc::syscall(libc::SYS_getgroups, groups as i32, gb.as_mut_ptr())
             );
             prop_assert_eq!(ga, gb);
-            let (mut r1, mut e1, mut s1, mut r2, mut e2, mut s2) =
-                (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+            let (mut r1, mut e1, mut s1, mut r2, mut e2, mut s2): (sys::Id, _, _, _, _, _) =
+                (0, 0, 0, 0, 0, 0);
             same!(
                 "getresuid",
                 unsafe { sys::getresuid(&mut r1, &mut e1, &mut s1) },

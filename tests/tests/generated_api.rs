@@ -37,7 +37,7 @@ fn sys_functions_make_the_calls() {
     );
     #[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
     assert_eq!(
-        unsafe { sys::mmap2(0, 0, 1, 0x22, usize::MAX, 0) },
+        unsafe { sys::mmap2(0, 0, 1, 0x22, -1, 0) },
         Err(Errno::EINVAL)
     );
     let f = std::fs::File::open("/proc/self/exe").unwrap();

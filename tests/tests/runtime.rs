@@ -473,7 +473,7 @@ fn misc_calls_match_libc() {
     assert_eq!(unsafe { getrandom(rnd.as_mut_ptr(), 64, 0) }, Ok(64));
     assert_ne!(rnd, [0u8; 64]);
     // pselect6 with 6 arguments, nothing to wait for, zero timeout: returns 0 at once.
-    let mut zero = Timespec::zeroed();
+    let mut zero = LongTimespec::zeroed();
     let null = std::ptr::null_mut();
     // SAFETY: null sets, a valid timeout.
     assert_eq!(
@@ -539,7 +539,8 @@ fn int80_with_pointers_on_i686() {
     let mut ours = Utsname::zeroed();
     // SAFETY: writable utsname.
     unsafe { int80::uname(&mut ours) }.unwrap();
-    assert_eq!(ours.sysname[..5].map(|c| c as u8), *b"Linux");
+    let sysname: Vec<u8> = ours.sysname[..5].iter().map(|&c| c as u8).collect();
+    assert_eq!(sysname, b"Linux");
     let mut ts = Timespec::zeroed();
     // SAFETY: writable timespec.
     unsafe { int80::clock_gettime(CLOCK_MONOTONIC, &mut ts) }.unwrap();

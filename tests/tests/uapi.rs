@@ -299,11 +299,7 @@ fn rt_sigaction_reads_the_handler_libc_installed() {
 fn uname_fills_new_utsname() {
     let mut u = MaybeUninit::<uapi::system::new_utsname>::uninit();
     // SAFETY: the kernel fills the whole new_utsname.
-    #[cfg(not(target_arch = "x86"))]
     unsafe { sys::uname(u.as_mut_ptr()) }.unwrap();
-    // SAFETY: as above (i386's `uname` is the old call; `newuname` is this one).
-    #[cfg(target_arch = "x86")]
-    unsafe { sys::newuname(u.as_mut_ptr()) }.unwrap();
     // SAFETY: filled above.
     let u = unsafe { u.assume_init() };
     // SAFETY: the kernel NUL-terminates each field.
