@@ -2,8 +2,11 @@
 # Installs the Debian packages the test suite needs (idempotent; run as root, as CI does).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
+# The cross compilers: `cargo xtask codegen` asks each ABI's C compiler for the layouts of the
+# kernel's types (xtask/src/layouts.rs; assembly only, no C library).
 pkgs=(gcc-12-multilib libc6-dev-i386 libc6-dev-x32
-      linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross)
+      linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross
+      gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

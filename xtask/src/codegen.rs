@@ -63,8 +63,12 @@ fn numbers(t: &Table) -> String {
                 ""
             }
         );
-        let _ = writeln!(out, "pub const AUDIT_ARCH: u32 = {:#x};
-", rules.audit_arch);
+        let _ = writeln!(
+            out,
+            "pub const AUDIT_ARCH: u32 = {:#x};
+",
+            rules.audit_arch
+        );
     }
     if t.abi.number_min > 0 {
         let _ = writeln!(
