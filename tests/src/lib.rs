@@ -106,7 +106,7 @@ pub type Off = isize;
 #[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
 pub type Off = i64;
 #[fast_syscall]
-pub fn lseek(fd: u32, offset: Off, whence: u32) -> Result<usize, Errno>;
+pub fn lseek(fd: u32, offset: Off, whence: u32) -> Result<u64, Errno>;
 #[fast_syscall]
 pub unsafe fn uname(name: *mut Utsname) -> Result<(), Errno>;
 #[fast_syscall]

@@ -707,7 +707,10 @@ fn ret_kind_of(spec: &AbiSpec, c_type: &str) -> Result<ArgKind, String> {
 /// same layout on every ABI that has the call. Kernel-internal names map to their UAPI twins:
 /// `old_timespec32` (`{ s32, s32 }`) is `__kernel_old_timespec` on the 32-bit ABIs, where
 /// `long` is 32 bits, and has no twin on the 64-bit ones. Types linux-raw-sys does not have
-/// (`tms`, `sched_attr`, `rseq`, `perf_event_attr`, `sembuf`, `iocb`, …) stay untyped.
+/// (`tms`, `sched_attr`, `rseq`, `perf_event_attr`, `sembuf`, `iocb`, …) stay untyped, and so does
+/// `struct sockaddr`: the calls take any address family with its length (a `sockaddr_in` is 16
+/// bytes, a `sockaddr_un` 110), and linux-raw-sys's `sockaddr` is the 128-byte storage, which the
+/// layout check would demand of every pointee.
 const UAPI_TYPES: &[(&str, &str)] = &[
     ("struct stat", "stat"),
     ("struct stat64", "stat64"),
@@ -745,7 +748,6 @@ const UAPI_TYPES: &[(&str, &str)] = &[
     ("struct statmount", "statmount"),
     ("struct file_attr", "file_attr"),
     ("struct user_desc", "user_desc"),
-    ("struct sockaddr", "net::sockaddr"),
     ("struct user_msghdr", "net::msghdr"),
     ("struct mmsghdr", "net::mmsghdr"),
     ("struct new_utsname", "system::new_utsname"),

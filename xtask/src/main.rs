@@ -3,6 +3,7 @@
 mod build_cost;
 mod codegen;
 mod import;
+mod layouts;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,8 +19,8 @@ usage: cargo xtask codegen [--check]
            the kernel root) and xtask/overrides.toml. With --check, write nothing and fail when
            the committed tables differ from what the inputs give.
   codegen  regenerate syscall-rt/src/arch/*.rs (numbers of every ABI) and syscall-rt/src/sys/*.rs
-           (a #[fast_syscall] declaration per system call) from tables/. With --check, fail
-           when they are stale.
+           (a #[fast_syscall] declaration per system call) from tables/, and the tests' expected
+           uapi layouts from each ABI's C compiler. With --check, fail when they are stale.
   build-cost  compile time of the x86_64 generated API as #[fast_syscall] declarations vs the same
            functions as hand-written asm!, clean and incremental (median of N runs, default 3).";
 
@@ -132,6 +133,7 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
     let mut files = codegen::render(&tables);
     let tables: Vec<syscall_table::Table> = tables.into_iter().map(|(t, _)| t).collect();
     files.push(codegen::libc_test(&root, &tables)?);
+    files.push(layouts::render(&root, &tables)?);
     write_or_check(&root, &files, flags.check, "cargo xtask codegen")
 }
 

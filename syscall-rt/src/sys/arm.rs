@@ -1949,7 +1949,7 @@ pub fn socket(family: i32, type_: i32, protocol: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 bind`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn bind(fd: i32, umyaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn bind(fd: i32, umyaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int connect(int fd, struct sockaddr __user *uservaddr, int addrlen)`
 ///
@@ -1958,7 +1958,7 @@ pub unsafe fn bind(fd: i32, umyaddr: *const uapi::net::sockaddr, addrlen: i32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 connect`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn connect(fd: i32, uservaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn connect(fd: i32, uservaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int listen(int fd, int backlog)`
 ///
@@ -1973,7 +1973,7 @@ pub fn listen(fd: i32, backlog: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_addrlen: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32) -> Result<i32, Errno>;
 
 /// `int getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -1982,7 +1982,7 @@ pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_ad
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockname`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn getsockname(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `int getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -1991,7 +1991,7 @@ pub unsafe fn getsockname(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockadd
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getpeername`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn getpeername(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `int socketpair(int family, int type_, int protocol, int __user *usockvec)`
 ///
@@ -2018,7 +2018,7 @@ pub unsafe fn send(fd: i32, buff: *const c_void, len: usize, flags: u32) -> Resu
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendto`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const uapi::net::sockaddr, addr_len: i32) -> Result<usize, Errno>;
+pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const c_void, addr_len: i32) -> Result<usize, Errno>;
 
 /// `ssize_t recv(int fd, void __user *ubuf, size_t size, unsigned flags)`
 ///
@@ -2036,7 +2036,7 @@ pub unsafe fn recv(fd: i32, ubuf: *mut c_void, size: usize, flags: u32) -> Resul
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvfrom`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut uapi::net::sockaddr, addr_len: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut c_void, addr_len: *mut i32) -> Result<usize, Errno>;
 
 /// `int shutdown(int fd, int how)`
 ///
@@ -2649,7 +2649,7 @@ pub unsafe fn recvmmsg(fd: i32, msg: *mut uapi::net::mmsghdr, vlen: u32, flags: 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept4`).
 #[fast_syscall(abi = "arm")]
-pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
 
 /// `int fanotify_init(unsigned int flags, unsigned int event_f_flags)`
 ///

@@ -338,7 +338,7 @@ pub fn socket(family: i32, type_: i32, protocol: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 connect`).
 #[fast_syscall(abi = "x32")]
-pub unsafe fn connect(fd: i32, uservaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn connect(fd: i32, uservaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)`
 ///
@@ -347,7 +347,7 @@ pub unsafe fn connect(fd: i32, uservaddr: *const uapi::net::sockaddr, addrlen: i
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept`).
 #[fast_syscall(abi = "x32")]
-pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_addrlen: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32) -> Result<i32, Errno>;
 
 /// `ssize_t sendto(int fd, void __user *buff, size_t len, unsigned flags, struct sockaddr __user *addr, int addr_len)`
 ///
@@ -356,7 +356,7 @@ pub unsafe fn accept(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_ad
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendto`).
 #[fast_syscall(abi = "x32")]
-pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const uapi::net::sockaddr, addr_len: i32) -> Result<usize, Errno>;
+pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const c_void, addr_len: i32) -> Result<usize, Errno>;
 
 /// `int shutdown(int fd, int how)`
 ///
@@ -371,7 +371,7 @@ pub fn shutdown(fd: i32, how: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 bind`).
 #[fast_syscall(abi = "x32")]
-pub unsafe fn bind(fd: i32, umyaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn bind(fd: i32, umyaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int listen(int fd, int backlog)`
 ///
@@ -386,7 +386,7 @@ pub fn listen(fd: i32, backlog: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockname`).
 #[fast_syscall(abi = "x32")]
-pub unsafe fn getsockname(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `int getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -395,7 +395,7 @@ pub unsafe fn getsockname(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockadd
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getpeername`).
 #[fast_syscall(abi = "x32")]
-pub unsafe fn getpeername(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `int socketpair(int family, int type_, int protocol, int __user *usockvec)`
 ///
@@ -2046,7 +2046,7 @@ pub unsafe fn timerfd_gettime(ufd: i32, otmr: *mut uapi::__kernel_itimerspec) ->
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept4`).
 #[fast_syscall(abi = "x32")]
-pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
 
 /// `int signalfd4(int ufd, sigset_t __user *user_mask, size_t sizemask, int flags)`
 ///
@@ -2829,7 +2829,7 @@ pub unsafe fn writev(fd: i32, vec: *const uapi::iovec, vlen: usize) -> Result<us
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvfrom`).
 #[fast_syscall(abi = "x32")]
-pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut uapi::net::sockaddr, addr_len: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut c_void, addr_len: *mut i32) -> Result<usize, Errno>;
 
 /// `ssize_t sendmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///

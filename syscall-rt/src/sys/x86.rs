@@ -2825,7 +2825,7 @@ pub unsafe fn socketpair(family: i32, type_: i32, protocol: i32, usockvec: *mut 
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 bind`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn bind(fd: i32, umyaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn bind(fd: i32, umyaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int connect(int fd, struct sockaddr __user *uservaddr, int addrlen)`
 ///
@@ -2834,7 +2834,7 @@ pub unsafe fn bind(fd: i32, umyaddr: *const uapi::net::sockaddr, addrlen: i32) -
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 connect`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn connect(fd: i32, uservaddr: *const uapi::net::sockaddr, addrlen: i32) -> Result<i32, Errno>;
+pub unsafe fn connect(fd: i32, uservaddr: *const c_void, addrlen: i32) -> Result<i32, Errno>;
 
 /// `int listen(int fd, int backlog)`
 ///
@@ -2849,7 +2849,7 @@ pub fn listen(fd: i32, backlog: i32) -> Result<i32, Errno>;
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 accept4`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut uapi::net::sockaddr, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
+pub unsafe fn accept4(fd: i32, upeer_sockaddr: *mut c_void, upeer_addrlen: *mut i32, flags: i32) -> Result<i32, Errno>;
 
 /// `int getsockopt(int fd, int level, int optname, char __user *optval, int __user *optlen)`
 ///
@@ -2876,7 +2876,7 @@ pub unsafe fn setsockopt(fd: i32, level: i32, optname: i32, optval: *const u8, o
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getsockname`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getsockname(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getsockname(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `int getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)`
 ///
@@ -2885,7 +2885,7 @@ pub unsafe fn getsockname(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockadd
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 getpeername`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn getpeername(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockaddr_len: *mut i32) -> Result<i32, Errno>;
+pub unsafe fn getpeername(fd: i32, usockaddr: *mut c_void, usockaddr_len: *mut i32) -> Result<i32, Errno>;
 
 /// `ssize_t sendto(int fd, void __user *buff, size_t len, unsigned flags, struct sockaddr __user *addr, int addr_len)`
 ///
@@ -2894,7 +2894,7 @@ pub unsafe fn getpeername(fd: i32, usockaddr: *mut uapi::net::sockaddr, usockadd
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 sendto`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const uapi::net::sockaddr, addr_len: i32) -> Result<usize, Errno>;
+pub unsafe fn sendto(fd: i32, buff: *const c_void, len: usize, flags: u32, addr: *const c_void, addr_len: i32) -> Result<usize, Errno>;
 
 /// `ssize_t sendmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
@@ -2912,7 +2912,7 @@ pub unsafe fn sendmsg(fd: i32, msg: *const uapi::net::msghdr, flags: u32) -> Res
 /// # Safety
 /// Every pointer must be valid for what the kernel reads or writes through it (`man 2 recvfrom`).
 #[fast_syscall(abi = "x86")]
-pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut uapi::net::sockaddr, addr_len: *mut i32) -> Result<usize, Errno>;
+pub unsafe fn recvfrom(fd: i32, ubuf: *mut c_void, size: usize, flags: u32, addr: *mut c_void, addr_len: *mut i32) -> Result<usize, Errno>;
 
 /// `ssize_t recvmsg(int fd, struct user_msghdr __user *msg, unsigned flags)`
 ///
