@@ -10,19 +10,19 @@
 //! kernel. The user's own types appear only where the user wrote them and in trait-qualified
 //! conversions (`<T as IntArg<32>>`), which refuse a type that is not of the kernel's width.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syscall_table::{ArgKind, Mechanism, Table};
 
-use crate::ast::{self, Decl, RetShape, RustTy};
+use crate::ast::{self, Decl, Error, RetShape, RustTy};
 use crate::valid::{self, Plan};
 
 /// The whole attribute: parse, validate per table, expand.
 pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
     let decl = match ast::parse_options(args).and_then(|o| ast::parse_decl(o, input.clone())) {
         Ok(decl) => decl,
-        Err(e) => {
-            let mut out = e.to_compile_error();
+        Err(errors) => {
+            let mut out = ast::to_compile_errors(&errors);
             out.extend(lenient_fallback(input));
             return out;
         }
@@ -87,17 +87,10 @@ pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 /// The path of the runtime crate in the user's crate: `::syscall_rt`, or the name the user's
-/// `Cargo.toml` gives it (`rt = { package = "syscall-rt" }` → `::rt`). Inside syscall-rt itself
-/// (its generated API, tests and doctests) `::syscall_rt` works through `extern crate self`.
+/// `Cargo.toml` gives it (`rt = { package = "syscall-rt" }` → `::rt`).
 fn runtime_crate() -> TokenStream {
-    match proc_macro_crate::crate_name("syscall-rt") {
-        Ok(proc_macro_crate::FoundCrate::Name(name)) => {
-            let ident = Ident::new(&name, Span::call_site());
-            quote! { ::#ident }
-        }
-        // Itself, or no manifest to read (a plain rustc invocation): the crate's own name.
-        _ => quote! { ::syscall_rt },
-    }
+    let ident = Ident::new(&crate::crate_path::runtime_crate_name(), Span::call_site());
+    quote! { ::#ident }
 }
 
 /// Every combination of the parameters that carry `#[cfg]`: the declaration with just those
@@ -137,31 +130,22 @@ fn cfg_variants(decl: &Decl) -> Vec<(Decl, Option<TokenStream>)> {
 /// The tables to expand for: the embedded ones, the one of `table = "…"` in place of the embedded
 /// table of its architecture, and only the one named by `abi = "…"`. Also returns the tokens that
 /// make rustc rebuild when a `table` file changes.
-fn select_tables(decl: &Decl) -> syn::Result<(Vec<&'static Table>, TokenStream)> {
+fn select_tables(decl: &Decl) -> Result<(Vec<&'static Table>, TokenStream), Error> {
     // With `abi = "…"` only that table is parsed (the generated API uses it: one table per crate).
     let mut tables: Vec<&'static Table> = match decl
         .options
         .abi
         .as_ref()
-        .and_then(|lit| syscall_table::embedded(&lit.value()))
+        .and_then(|(abi, _)| syscall_table::embedded(abi))
     {
         Some(one) => vec![one],
         None => syscall_table::embedded_tables(),
     };
     let mut track = TokenStream::new();
-    if let Some(lit) = &decl.options.table {
+    if let Some((file, span)) = &decl.options.table {
         let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
-        let path = std::path::Path::new(&dir).join(lit.value());
-        #[cfg(feature = "user-tables")]
-        let user = crate::user_table::load(&path).map_err(|e| syn::Error::new(lit.span(), e))?;
-        #[cfg(not(feature = "user-tables"))]
-        let user: &'static Table = {
-            let _ = &path;
-            return Err(syn::Error::new(
-                lit.span(),
-                "`table = \"…\"` needs the `user-tables` feature of syscall-rt (it adds the table parser to the build): syscall-rt = { version = \"…\", features = [\"user-tables\"] }",
-            ));
-        };
+        let path = std::path::Path::new(&dir).join(file);
+        let user = load_user_table(&path).map_err(|e| Error::new(*span, e))?;
         let path_str = path.to_string_lossy().into_owned();
         // include_bytes! makes the file an input of this crate: editing it rebuilds.
         track = quote! { const _: &[::core::primitive::u8] = ::core::include_bytes!(#path_str); };
@@ -172,12 +156,12 @@ fn select_tables(decl: &Decl) -> syn::Result<(Vec<&'static Table>, TokenStream)>
         tables.retain(|t| !same_target(t));
         tables.push(user);
     }
-    if let Some(lit) = &decl.options.abi {
-        let want = lit.value();
+    if let Some((want, span)) = &decl.options.abi {
+        let want = want.clone();
         if !tables.iter().any(|t| t.abi.name == want) {
             let names: Vec<&str> = tables.iter().map(|t| t.abi.name.as_str()).collect();
-            return Err(syn::Error::new(
-                lit.span(),
+            return Err(Error::new(
+                *span,
                 format!(
                     "unknown ABI `{}`; the tables are: {}",
                     valid::shown(&want),
@@ -188,6 +172,22 @@ fn select_tables(decl: &Decl) -> syn::Result<(Vec<&'static Table>, TokenStream)>
         tables.retain(|t| t.abi.name == want);
     }
     Ok((tables, track))
+}
+
+/// The table of `table = "…"`, read and validated once per compiler process.
+#[cfg(feature = "user-tables")]
+fn load_user_table(path: &std::path::Path) -> Result<&'static Table, String> {
+    crate::user_table::load(path)
+}
+
+/// Without the parser, `table = "…"` says which feature adds it.
+#[cfg(not(feature = "user-tables"))]
+fn load_user_table(_: &std::path::Path) -> Result<&'static Table, String> {
+    Err(
+        "`table = \"…\"` needs the `user-tables` feature of syscall-rt (it adds the table parser \
+         to the build): syscall-rt = { version = \"…\", features = [\"user-tables\"] }"
+            .to_string(),
+    )
 }
 
 /// `target_arch` and pointer width select a table (x32 is x86_64 with 32-bit pointers).
@@ -208,11 +208,7 @@ fn arch_module(table: &Table) -> Ident {
 
 /// The error for a name that no table has, with the closest names of the likeliest target.
 fn unknown_everywhere(decl: &Decl, name: &str, tables: &[&Table]) -> TokenStream {
-    let span = decl
-        .options
-        .name
-        .as_ref()
-        .map_or_else(|| decl.sig.ident.span(), |l| l.span());
+    let span = decl.name_span();
     let mut close: Vec<&str> = tables.iter().flat_map(|t| t.closest(name, 2)).collect();
     close.sort_by_key(|c| (syscall_table::edit_distance(name, c), *c));
     close.dedup();
@@ -223,15 +219,14 @@ fn unknown_everywhere(decl: &Decl, name: &str, tables: &[&Table]) -> TokenStream
             "no system call named `{shown}` in any table (use `name = \"…\"` when the function is named differently)"
         ),
     };
-    syn::Error::new(span, msg).to_compile_error()
+    Error::new(span, msg).to_compile_error()
 }
 
 /// The declaration with `body`, `#[inline]` unless the user chose, and the user's attributes.
 fn function(decl: &Decl, body: TokenStream) -> TokenStream {
-    let attrs = &decl.attrs;
-    let vis = &decl.vis;
+    let attrs = decl.attrs.iter().map(|a| &a.tokens);
     let sig = &decl.sig;
-    let inline = if decl.attrs.iter().any(|a| a.path().is_ident("inline")) {
+    let inline = if decl.attrs.iter().any(|a| a.is("inline")) {
         quote! {}
     } else {
         quote! { #[inline] }
@@ -247,44 +242,50 @@ fn function(decl: &Decl, body: TokenStream) -> TokenStream {
             clippy::cast_possible_wrap,
             clippy::cast_sign_loss
         )]
-        #vis #sig #body
+        #sig #body
     }
 }
 
 /// Beside a `compile_error!`, the same signature with a body that never runs, so that callers
 /// do not get a second, misleading error (the `thiserror` fallback idea).
 fn fallback(decl: &Decl, cfg: &TokenStream) -> TokenStream {
-    let attrs = decl.attrs.iter().filter(|a| a.path().is_ident("doc"));
-    let vis = &decl.vis;
+    let attrs = decl.attrs.iter().filter(|a| a.is("doc")).map(|a| &a.tokens);
     let sig = &decl.sig;
     quote! {
         #[cfg(#cfg)]
         #(#attrs)*
         #[allow(unused_variables, clippy::diverging_sub_expression)]
-        #vis #sig {
+        #sig {
             ::core::unreachable!("fast_syscall: this declaration did not compile")
         }
     }
 }
 
-/// After a parse error: the declaration with a body that never runs, when it is still a valid
+/// After a parse error: the declaration with a body that never runs, when it still reads as a
 /// free function (so that uses of it and of its types report nothing more), else nothing.
 fn lenient_fallback(input: TokenStream) -> TokenStream {
-    let Ok(item) = syn::parse2::<syn::ForeignItemFn>(input) else {
-        return TokenStream::new();
-    };
-    let sig = &item.sig;
-    let has_receiver = sig
-        .inputs
+    let mut tokens: Vec<TokenTree> = input.into_iter().collect();
+    let ends_with_semicolon =
+        matches!(tokens.last(), Some(TokenTree::Punct(p)) if p.as_char() == ';');
+    let has_fn = tokens
         .iter()
-        .any(|a| matches!(a, syn::FnArg::Receiver(_)));
-    if sig.variadic.is_some() || has_receiver {
+        .any(|t| matches!(t, TokenTree::Ident(i) if i == "fn"));
+    // `self` or `...` in the parameters would make the fallback itself an error.
+    let odd_params = tokens.iter().any(|t| match t {
+        TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Parenthesis => {
+            let text = g.stream().to_string();
+            text.contains("self") || text.contains(". . .") || text.contains("...")
+        }
+        _ => false,
+    });
+    if !ends_with_semicolon || !has_fn || odd_params {
         return TokenStream::new();
     }
-    let vis = &item.vis;
+    tokens.pop();
+    let sig: TokenStream = tokens.into_iter().collect();
     quote! {
         #[allow(unused_variables, clippy::diverging_sub_expression)]
-        #vis #sig {
+        #sig {
             ::core::unreachable!("fast_syscall: this declaration did not compile")
         }
     }
@@ -436,16 +437,13 @@ const UNTYPED: &[&str] = &["c_void", "u8", "i8", "c_char", "c_uchar", "c_schar"]
 fn layout_checks(decl: &Decl, plan: &Plan<'_>, p: &TokenStream) -> Vec<TokenStream> {
     let mut checks = Vec::new();
     for (arg, k) in decl.args.iter().zip(&plan.syscall.args) {
-        let Some(user) = pointee_of(&arg.ty) else {
+        let Some((_, user)) = ast::pointer(&arg.ty) else {
             continue;
         };
         let kernel = match k.pointee_kind() {
             Some(syscall_table::PointeeKind::Uapi(path)) => {
-                let path: syn::Path = match syn::parse_str(path) {
-                    Ok(path) => path,
-                    Err(_) => continue, // validated: a Rust path
-                };
-                quote! { #p::uapi_root::#path }
+                let segments = path.split("::").map(|s| Ident::new(s, Span::call_site()));
+                quote! { #p::uapi_root #(::#segments)* }
             }
             Some(syscall_table::PointeeKind::Primitive(name)) => {
                 let ident = Ident::new(name, Span::call_site());
@@ -453,16 +451,7 @@ fn layout_checks(decl: &Decl, plan: &Plan<'_>, p: &TokenStream) -> Vec<TokenStre
             }
             Some(syscall_table::PointeeKind::CChar) | None => continue,
         };
-        let untyped = match unwrap_ty(user) {
-            syn::Type::Path(tp) => tp
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| UNTYPED.contains(&s.ident.to_string().as_str())),
-            syn::Type::Slice(_) | syn::Type::TraitObject(_) => true,
-            _ => false,
-        };
-        if untyped {
+        if untyped(&user) {
             continue;
         }
         let kernel_type = k
@@ -477,10 +466,10 @@ fn layout_checks(decl: &Decl, plan: &Plan<'_>, p: &TokenStream) -> Vec<TokenStre
         let param = arg.ident.to_string();
         let call = &plan.syscall.name;
         let abi = &plan.table.abi.name;
-        let shown = quote! { #user }.to_string();
+        let shown = ast::shown(&user);
         let aligned = k.aligned;
         // Every token on the user's pointee, so that the failed evaluation is reported there.
-        let span = ty_span(user);
+        let span = ty_span(&user);
         let (p, kernel) = (respan(p.clone(), span), respan(kernel, span));
         checks.push(quote_spanned! { span =>
             const _: () = #p::check_pointee::<#user, #kernel>(
@@ -491,19 +480,18 @@ fn layout_checks(decl: &Decl, plan: &Plan<'_>, p: &TokenStream) -> Vec<TokenStre
     checks
 }
 
-/// The pointee of a raw pointer type.
-fn pointee_of(ty: &syn::Type) -> Option<&syn::Type> {
-    match unwrap_ty(ty) {
-        syn::Type::Ptr(p) => Some(&p.elem),
-        _ => None,
-    }
-}
-
-fn unwrap_ty(ty: &syn::Type) -> &syn::Type {
-    match ty {
-        syn::Type::Group(g) => unwrap_ty(&g.elem),
-        syn::Type::Paren(p) => unwrap_ty(&p.elem),
-        other => other,
+/// Whether a pointee means "untyped memory" (`c_void`, bytes) or is unsized (`[u8]`, `dyn`):
+/// accepted for any kernel pointee.
+fn untyped(pointee: &TokenStream) -> bool {
+    let tokens: Vec<TokenTree> = ast::unwrap(pointee).into_iter().collect();
+    match tokens.as_slice() {
+        [TokenTree::Group(g)] if g.delimiter() == proc_macro2::Delimiter::Bracket => !g
+            .stream()
+            .into_iter()
+            .any(|t| matches!(&t, TokenTree::Punct(p) if p.as_char() == ';')),
+        [TokenTree::Ident(i), ..] if i == "dyn" => true,
+        [.., TokenTree::Ident(last)] => UNTYPED.contains(&last.to_string().as_str()),
+        _ => false,
     }
 }
 
@@ -524,8 +512,12 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         .collect()
 }
 
-fn ty_span(ty: &syn::Type) -> Span {
-    syn::spanned::Spanned::span(ty)
+/// The span of a type's first token.
+fn ty_span(ty: &TokenStream) -> Span {
+    ty.clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! `compile_error!` spanned on the user's tokens; the macro never panics on user input.
 
 mod ast;
+mod crate_path;
 mod expand;
 #[cfg(all(test, feature = "user-tables"))]
 mod fuzz;

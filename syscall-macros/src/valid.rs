@@ -2,10 +2,9 @@
 //! this ABI's `#[cfg]` branch will report, spanned on the user's tokens.
 
 use proc_macro2::Span;
-use syn::spanned::Spanned;
 use syscall_table::{Arg, ArgKind, Mechanism, Syscall, Table};
 
-use crate::ast::{Decl, RetShape, RetTy, RustTy};
+use crate::ast::{self, Decl, Error, RetShape, RetTy, RustTy};
 
 /// How one ABI's branch calls the kernel.
 pub struct Plan<'t> {
@@ -23,15 +22,11 @@ pub struct Plan<'t> {
 }
 
 /// Checks `decl` against `table`. Every problem is reported, not only the first.
-pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<syn::Error>> {
+pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<Error>> {
     let abi = &table.abi;
     let name = decl.syscall_name();
-    let name_span = decl
-        .options
-        .name
-        .as_ref()
-        .map_or_else(|| decl.sig.ident.span(), |l| l.span());
-    let via_span = decl.options.via.as_ref().map(|(_, lit)| lit.span());
+    let name_span = decl.name_span();
+    let via_span = decl.options.via.as_ref().map(|(_, span)| *span);
     let mut errors = Vec::new();
 
     // The mechanism, and the table that numbers the call for it.
@@ -48,7 +43,7 @@ pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<syn::Erro
                 }
                 _ => "",
             };
-            return Err(vec![syn::Error::new(
+            return Err(vec![Error::new(
                 via_span.unwrap_or(name_span),
                 format!(
                     "`via = \"{m}\"` is not available on {}{hint}; this ABI offers: {}",
@@ -73,7 +68,7 @@ pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<syn::Erro
         )]);
     };
     if syscall.entry.is_none() {
-        return Err(vec![syn::Error::new(
+        return Err(vec![Error::new(
             name_span,
             format!(
                 "`{name}` is a reserved number ({}) on {} that the kernel does not implement: it always fails with ENOSYS",
@@ -83,7 +78,7 @@ pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<syn::Erro
     }
     let mechanism = match requested {
         Some(Mechanism::Vdso) if syscall.vdso.is_none() => {
-            errors.push(syn::Error::new(
+            errors.push(Error::new(
                 via_span.unwrap_or(name_span),
                 format!(
                     "`{name}` has no vDSO function on {}; remove `via = \"vdso\"` to use `{}`",
@@ -99,13 +94,13 @@ pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<syn::Erro
 
     check_args(decl, syscall, number_table, int80_from_64, &mut errors);
 
-    if decl.sig.unsafety.is_none() && syscall.requires_unsafe() {
+    if decl.unsafety.is_none() && syscall.requires_unsafe() {
         let why = match syscall.needs_unsafe {
             Some(reason) => reason.explanation().to_string(),
             None => "it takes pointers the kernel reads or writes through".to_string(),
         };
-        errors.push(syn::Error::new(
-            decl.sig.fn_token.span(),
+        errors.push(Error::new(
+            decl.fn_span,
             format!("`{name}` must be declared `unsafe fn`: {why}"),
         ));
     }
@@ -117,11 +112,11 @@ pub fn plan<'t>(decl: &Decl, table: &'t Table) -> Result<Plan<'t>, Vec<syn::Erro
     }
 
     match (&decl.ret, syscall.noreturn) {
-        (RetShape::Never, false) => errors.push(syn::Error::new(
+        (RetShape::Never, false) => errors.push(Error::new(
             decl.ret_span,
             format!("`{name}` returns: `!` is only for system calls that never return (`exit`, `exit_group`)"),
         )),
-        (RetShape::Raw(_) | RetShape::Result(_), true) => errors.push(syn::Error::new(
+        (RetShape::Raw(_) | RetShape::Result(_), true) => errors.push(Error::new(
             decl.ret_span,
             format!("`{name}` never returns on success: declare it `-> !`"),
         )),
@@ -151,11 +146,11 @@ pub fn shown(name: &str) -> String {
 }
 
 /// The error for a name this ABI lacks, naming the replacement where there is one.
-fn unknown_here(name: &str, span: Span, table: &Table, int80_from_64: bool) -> syn::Error {
+fn unknown_here(name: &str, span: Span, table: &Table, int80_from_64: bool) -> Error {
     let abi = &table.abi.name;
     let shown = shown(name);
     if int80_from_64 {
-        return syn::Error::new(
+        return Error::new(
             span,
             format!(
                 "`{shown}` has no i386 number, which `via = \"int80\"` uses from x86_64; use the default `syscall`"
@@ -163,17 +158,17 @@ fn unknown_here(name: &str, span: Span, table: &Table, int80_from_64: bool) -> s
         );
     }
     if let Some(alt) = syscall_table::replacement(name).filter(|alt| table.by_name(alt).is_some()) {
-        return syn::Error::new(
+        return Error::new(
             span,
             format!("`{shown}` does not exist on {abi}; use `{alt}` instead"),
         );
     }
     match table.closest(name, 1).first() {
-        Some(close) => syn::Error::new(
+        Some(close) => Error::new(
             span,
             format!("no system call `{shown}` on {abi}; did you mean `{close}`?"),
         ),
-        None => syn::Error::new(span, format!("no system call `{shown}` on {abi}")),
+        None => Error::new(span, format!("no system call `{shown}` on {abi}")),
     }
 }
 
@@ -182,7 +177,7 @@ fn check_args(
     syscall: &Syscall,
     table: &Table,
     int80_from_64: bool,
-    errors: &mut Vec<syn::Error>,
+    errors: &mut Vec<Error>,
 ) {
     let abi = &table.abi.name;
     let want = syscall.args.len();
@@ -191,9 +186,9 @@ fn check_args(
         let span = if got > want {
             decl.args[want].ident.span()
         } else {
-            decl.sig.paren_token.span.join()
+            decl.params_span
         };
-        errors.push(syn::Error::new(
+        errors.push(Error::new(
             span,
             format!(
                 "`{}` takes {want} argument{} on {abi}, found {got}: {}",
@@ -213,7 +208,7 @@ fn check_args(
     for (arg, k) in decl.args.iter().zip(&syscall.args) {
         if int80_from_64 {
             if matches!(arg.rust, RustTy::Ptr { .. }) || k.kind.is_pointer() {
-                errors.push(syn::Error::new_spanned(
+                errors.push(Error::spanned(
                     &arg.ty,
                     format!(
                         "`via = \"int80\"` from x86_64 truncates arguments to 32 bits: a pointer (`{}` of `{}`) would lose its upper half; use the default `syscall`",
@@ -223,7 +218,7 @@ fn check_args(
                 continue;
             }
             if arg.rust.bits(width).is_some_and(|b| b > 32) || k.regs.len() > 1 {
-                errors.push(syn::Error::new_spanned(
+                errors.push(Error::spanned(
                     &arg.ty,
                     format!(
                         "`via = \"int80\"` from x86_64 truncates arguments to 32 bits: declare `{}` as a 32-bit integer (`i32`/`u32`), or use the default `syscall`",
@@ -246,18 +241,18 @@ fn check_return(
     syscall: &Syscall,
     number_table: &Table,
     pointer_width: u32,
-) -> Option<syn::Error> {
+) -> Option<Error> {
     let have = ret.rust.bits(pointer_width)?; // an alias: checked by `FromRet` in the expansion
     let want = syscall.ret.bits();
     (have < want).then(|| {
-        syn::Error::new_spanned(
+        Error::spanned(
             &ret.ty,
             format!(
                 "`{}` returns `{}`, {want} bits on {}; `{}` is too narrow ({have} bits) and would truncate it",
                 syscall.name,
                 syscall.ret.c_type,
                 number_table.abi.name,
-                quote::ToTokens::to_token_stream(&ret.ty)
+                ast::shown(&ret.ty)
             ),
         )
     })
@@ -266,13 +261,13 @@ fn check_return(
 /// Whether a Rust argument type fits the table's kind. `None` when it does.
 fn check_arg(
     rust: RustTy,
-    ty: &syn::Type,
+    ty: &proc_macro2::TokenStream,
     k: &Arg,
     syscall: &str,
     abi: &str,
     pointer_width: u32,
-) -> Option<syn::Error> {
-    let err = |msg: String| Some(syn::Error::new_spanned(ty, msg));
+) -> Option<Error> {
+    let err = |msg: String| Some(Error::spanned(ty, msg));
     let what = format!("`{}` of `{syscall}` (C type `{}`)", k.name, k.c_type);
     match (rust, k.kind) {
         (RustTy::Ptr { .. }, ArgKind::Int { bits, .. }) => err(format!(
@@ -299,12 +294,12 @@ fn check_arg(
             } else if have < bits {
                 err(format!(
                     "{what} is {bits} bits on {abi}; `{}` is too narrow ({have} bits)",
-                    quote::ToTokens::to_token_stream(ty)
+                    ast::shown(ty)
                 ))
             } else {
                 err(format!(
                     "{what} is {bits} bits on {abi}; `{}` is too wide ({have} bits) and would be truncated",
-                    quote::ToTokens::to_token_stream(ty)
+                    ast::shown(ty)
                 ))
             }
         }
