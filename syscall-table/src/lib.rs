@@ -8,6 +8,7 @@
 //! assert_eq!(x86_64.by_number(0).unwrap().name, "read");
 //! ```
 
+mod blob;
 #[cfg(feature = "embedded")]
 mod embedded;
 mod model;
@@ -16,6 +17,7 @@ mod parse;
 mod rules;
 mod write;
 
+pub use blob::{decode as decode_blob, encode as encode_blob};
 #[cfg(feature = "embedded")]
 pub use embedded::{embedded, embedded_tables};
 pub use model::{

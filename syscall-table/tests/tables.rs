@@ -313,3 +313,22 @@ fn return_kinds_have_the_width_of_the_c_return_type() {
     assert_eq!(kind("x32", "time"), ("time_t".into(), int(64, true)));
     assert_eq!(kind("arm", "close"), ("int".into(), int(32, true)));
 }
+
+/// The embedded blobs (what the macro uses) hold exactly the TOML tables.
+#[test]
+fn the_embedded_blobs_are_the_toml_tables() {
+    for (file, text) in syscall_table::EMBEDDED_SOURCES {
+        let parsed = syscall_table::parse_table(file, text).unwrap();
+        let embedded = embedded(&parsed.abi.name).unwrap();
+        assert_eq!(embedded.abi, parsed.abi, "{file}");
+        assert_eq!(embedded.syscalls, parsed.syscalls, "{file}");
+        // And the encoding is lossless and refuses garbage.
+        let blob = syscall_table::encode_blob(&parsed);
+        assert_eq!(
+            syscall_table::decode_blob(&blob).unwrap().syscalls,
+            parsed.syscalls
+        );
+        assert!(syscall_table::decode_blob(&blob[..blob.len() - 1]).is_none());
+        assert!(syscall_table::decode_blob(b"FSTB").is_none());
+    }
+}

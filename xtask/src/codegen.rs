@@ -54,77 +54,33 @@ pub fn render(tables: &[(Table, String)]) -> Vec<(String, String)> {
     files
 }
 
-/// A table as the static data of `syscall-table/src/embedded.rs`.
+/// A table as the blob of `syscall-table/src/embedded.rs` (`syscall_table::encode_blob`), in a
+/// byte string literal.
 fn embedded_data(t: &Table) -> String {
-    let a = &t.abi;
     let mut out = header(t);
     let _ = writeln!(
         out,
-        "//! The {} table as static data (see `syscall-table/src/embedded.rs`).\n",
-        a.name
+        "//! The {} table as a blob (see `syscall-table/src/embedded.rs`).\n",
+        t.abi.name
     );
-    let _ = writeln!(out, "use super::short::*;\n");
-    let kind = |k: ArgKind| match k {
-        ArgKind::Int { bits, signed } => format!("int({bits}, {signed})"),
-        ArgKind::PtrConst => "PC".to_string(),
-        ArgKind::PtrMut => "PM".to_string(),
-    };
-    let mechanism = |m: Mechanism| format!("Mechanism::{m:?}");
-    let tags: Vec<String> = a.tags.iter().map(|t| format!("{t:?}")).collect();
-    let mechanisms: Vec<String> = a.mechanisms.iter().map(|&m| mechanism(m)).collect();
-    let _ = writeln!(out, "pub(super) static TABLE: StaticTable = StaticTable {{");
-    let _ = writeln!(
-        out,
-        "    abi: StaticAbi {{ name: {:?}, target_arch: {:?}, target_pointer_width: {}, register_bits: {}, kernel: {:?}, tags: &[{}], number_min: {}, number_max: {}, pair_alignment: PairAlignment::{:?}, mechanisms: &[{}], default_mechanism: {} }},",
-        a.name,
-        a.target_arch,
-        a.target_pointer_width,
-        a.register_bits,
-        a.kernel,
-        tags.join(", "),
-        a.number_min,
-        a.number_max,
-        a.pair_alignment,
-        mechanisms.join(", "),
-        mechanism(a.default_mechanism)
-    );
-    let _ = writeln!(out, "    syscalls: &[");
-    for s in &t.syscalls {
-        let args: Vec<String> = s
-            .args
-            .iter()
-            .map(|arg| {
-                let regs: Vec<String> = arg.regs.iter().map(u8::to_string).collect();
-                format!(
-                    "A {{ name: {:?}, c_type: {:?}, kind: {}, regs: &[{}], pointee: {:?}, aligned: {} }}",
-                    arg.name,
-                    arg.c_type,
-                    kind(arg.kind),
-                    regs.join(", "),
-                    arg.pointee.as_deref(),
-                    arg.aligned
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "        S {{ name: {:?}, number: {}, entry: {:?}, args: &[{}], ret: ({:?}, {}), noreturn: {}, needs_unsafe: {}, vdso: {} }},",
-            s.name,
-            s.number,
-            s.entry.as_deref(),
-            args.join(", "),
-            s.ret.c_type,
-            kind(s.ret.kind),
-            s.noreturn,
-            s.needs_unsafe
-                .map_or("None".to_string(), |r| format!("Some(UnsafeReason::{r:?})")),
-            s.vdso.as_ref().map_or("None".to_string(), |v| format!(
-                "Some(({:?}, {:?}))",
-                v.symbol, v.version
-            ))
-        );
+    let blob = syscall_table::encode_blob(t);
+    let _ = write!(out, "pub(super) static BLOB: &[u8] = b\"");
+    for (i, b) in blob.iter().enumerate() {
+        if i % 64 == 0 && i > 0 {
+            out.push_str("\\\n");
+        }
+        match b {
+            // A line continuation skips the next line's leading spaces: escape one there.
+            b' ' if i % 64 == 0 => out.push_str("\\x20"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(*b)),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
     }
-    let _ = writeln!(out, "    ],\n}};");
+    out.push_str("\";\n");
     out
 }
 
