@@ -211,3 +211,60 @@ pub(crate) mod boot {
     use crate::Errno;
     bootstrap_syscalls!();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector(pairs: &[(usize, usize)]) -> ([usize; 2 * MAX_ENTRIES], usize) {
+        let mut v = [0usize; 2 * MAX_ENTRIES];
+        for (i, &(k, val)) in pairs.iter().enumerate() {
+            v[2 * i] = k;
+            v[2 * i + 1] = val;
+        }
+        (v, 2 * pairs.len() * core::mem::size_of::<usize>())
+    }
+
+    #[test]
+    fn a_vector_must_end_with_at_null_within_what_was_read() {
+        let (v, bytes) = vector(&[(6, 4096), (7, 0x1234), (AT_NULL, 0)]);
+        assert_eq!(find(&v, bytes, 6), Some(4096));
+        assert_eq!(find(&v, bytes, 7), Some(0x1234));
+        assert_eq!(find(&v, bytes, 8), None);
+        // Cut before its AT_NULL (a truncated or garbage file): nothing is trusted.
+        assert_eq!(find(&v, bytes - 2 * core::mem::size_of::<usize>(), 6), None);
+        assert_eq!(find(&v, bytes - 1, 6), None);
+        // A full buffer without AT_NULL.
+        let full = [6usize; 2 * MAX_ENTRIES];
+        assert_eq!(find(&full, core::mem::size_of_val(&full), 6), None);
+        // Entries after AT_NULL are not part of the vector; a zero value is "absent".
+        let (v, bytes) = vector(&[(AT_NULL, 0), (6, 4096)]);
+        assert_eq!(find(&v, bytes, 6), None);
+        let (v, bytes) = vector(&[(6, 0), (AT_NULL, 0)]);
+        assert_eq!(find(&v, bytes, 6), None);
+        // More bytes claimed than the buffer holds.
+        assert_eq!(find(&v, usize::MAX, 6), None);
+    }
+
+    #[test]
+    fn at_sysinfo_must_be_the_vdso_kernel_vsyscall() {
+        for bogus in [1usize, 0x1000, usize::MAX] {
+            assert_eq!(checked(AT_SYSINFO, bogus), None, "{bogus:#x}");
+        }
+        if let Some(ehdr) = getauxval(AT_SYSINFO_EHDR) {
+            // Inside the image, but not its entry point.
+            assert_eq!(checked(AT_SYSINFO, ehdr), None);
+            assert_eq!(checked(AT_SYSINFO, ehdr + 64), None);
+        }
+        // Other keys are only checked for presence.
+        assert_eq!(checked(6, 0x1000), Some(0x1000));
+        #[cfg(target_arch = "x86")]
+        {
+            let entry = crate::vdso::lookup(b"__kernel_vsyscall", b"LINUX_2.5")
+                .expect("__kernel_vsyscall on i686");
+            assert_eq!(checked(AT_SYSINFO, entry), Some(entry));
+            assert_eq!(checked(AT_SYSINFO, entry + 1), None);
+            assert_eq!(getauxval(AT_SYSINFO), Some(entry));
+        }
+    }
+}
