@@ -488,8 +488,9 @@ fn ours() -> Vec<(String, Option<String>, usize)> {
 }
 
 #[test]
+#[allow(clippy::useless_conversion)] // the ELF fields are u32 on 32-bit targets
 fn every_function_of_the_real_vdso_resolves_as_the_object_crate_reads_it() {
-    use object::read::elf::{FileHeader, Sym};
+    use object::read::elf::{FileHeader, ProgramHeader, Sym};
     #[cfg(target_pointer_width = "64")]
     type Header = object::elf::FileHeader64<object::Endianness>;
     #[cfg(target_pointer_width = "32")]
@@ -510,6 +511,28 @@ fn every_function_of_the_real_vdso_resolves_as_the_object_crate_reads_it() {
         .symbols(endian, data, object::elf::SHT_DYNSYM)
         .unwrap();
     let versions = sections.versions(endian, data).unwrap();
+    // The image is mapped as its file: an address is the base plus the file offset its
+    // PT_LOAD segment gives (qemu-user's vDSOs are linked at a non-zero address).
+    let loads: Vec<(u64, u64, u64)> = header
+        .program_headers(endian, data)
+        .unwrap()
+        .iter()
+        .filter(|ph| ph.p_type(endian) == object::elf::PT_LOAD)
+        .map(|ph| {
+            (
+                ph.p_vaddr(endian).into(),
+                ph.p_offset(endian).into(),
+                ph.p_filesz(endian).into(),
+            )
+        })
+        .collect();
+    let address = |value: u64| {
+        let (vaddr, offset, _) = loads
+            .iter()
+            .find(|(v, _, size)| (*v..*v + *size).contains(&value))
+            .expect("a function inside a PT_LOAD segment");
+        base + (offset + (value - vaddr)) as usize
+    };
     let mut theirs = Vec::new();
     for (index, sym) in dynsym.enumerate() {
         let kind = sym.st_type();
@@ -529,7 +552,7 @@ fn every_function_of_the_real_vdso_resolves_as_the_object_crate_reads_it() {
                 .unwrap()
                 .map(|v| String::from_utf8_lossy(v.name()).into_owned())
         });
-        theirs.push((name, version, base + sym.st_value(endian) as usize));
+        theirs.push((name, version, address(sym.st_value(endian).into())));
     }
     let ours = ours();
     assert!(!theirs.is_empty());

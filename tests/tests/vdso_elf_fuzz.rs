@@ -4,7 +4,7 @@
 //! against an inaccessible page on either side, so a read outside the slice would fault; the
 //! parser must neither panic nor return an offset outside the slice.
 //!
-//! `PROPTEST_CASES` sets the number of cases of the mutation test (default 20,000, 2,000 under
+//! `PROPTEST_CASES` sets the number of cases of the mutation test (default 20,000, 1,000 under
 //! an emulator; the random tests run half as many each). A long run:
 //! `PROPTEST_CASES=1000000 cargo test --release -p syscall-tests --test vdso_elf_fuzz`.
 
@@ -212,9 +212,9 @@ fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
 }
 
 fn cases(divisor: u32) -> ProptestConfig {
-    // Under qemu-user (scripts/cross.sh) a case costs some 50 times more: fewer by default.
+    // Under qemu-user (scripts/cross.sh) a case costs some 40 times more: fewer by default.
     let default = if std::env::var_os("FAST_SYSCALL_TEST_RUNNER").is_some() {
-        2_000
+        1_000
     } else {
         20_000
     };
