@@ -155,7 +155,7 @@ fn every_truncation_of_the_image_is_refused() {
         assert!(Image::parse(cut).is_none(), "truncated to {len}");
     }
     // The headers alone give the extent (how the live image's size is found).
-    let headers = &built.bytes[..EHDR + 2 * PHDR];
+    let headers = &built.bytes[..EHDR + PHNUM * PHDR];
     assert_eq!(Image::extent(headers), Some(built.bytes.len()));
     assert!(Image::parse(headers).is_none());
 }
@@ -182,6 +182,25 @@ fn a_load_segment_beyond_the_image_or_wrapping_is_refused() {
     let mut b = base.bytes.clone();
     putw(&mut b, ph + ph_field("vaddr"), usize::MAX - 16);
     assert!(Image::parse(&b).is_none(), "PT_LOAD vaddr + memsz wraps");
+}
+
+#[test]
+fn a_second_load_segment_beyond_the_slice_is_refused() {
+    // The tables all lie in the first segment; a second one ends past the slice, so the
+    // image is larger than the bytes given (as a live image whose headers claim more than
+    // is mapped).
+    let base = standard();
+    let ph = base.layout.phoff + 2 * PHDR;
+    let mut b = base.bytes.clone();
+    put32(&mut b, ph + ph_field("type"), 1);
+    putw(&mut b, ph + ph_field("offset"), base.bytes.len() - 8);
+    putw(&mut b, ph + ph_field("vaddr"), 0x10_0000);
+    putw(&mut b, ph + ph_field("filesz"), 16);
+    putw(&mut b, ph + ph_field("memsz"), 16);
+    assert_eq!(Image::extent(&b), Some(base.bytes.len() + 8));
+    assert!(Image::parse(&b).is_none());
+    b.extend_from_slice(&[0; 8]);
+    assert!(Image::parse(&b).is_some(), "with the bytes there it parses");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! A builder of small vDSO-like ELF images for the target (its class, byte order and
-//! `e_machine`): one `PT_LOAD` segment and a `PT_DYNAMIC`, a dynamic symbol table, strings,
-//! SysV and/or GNU hash tables and version tables, laid out like the kernel's vDSO (virtual
+//! `e_machine`): one `PT_LOAD` segment, a `PT_DYNAMIC` and an empty `PT_NOTE` (for tests to
+//! turn into another segment), a dynamic symbol table, strings, SysV and/or GNU hash tables and version tables, laid out like the kernel's vDSO (virtual
 //! address = file offset). Tests corrupt them field by field; the layout says where each is.
 
 #![allow(dead_code)] // each test binary uses part of it
@@ -12,6 +12,8 @@ pub const SYM: usize = if W == 8 { 24 } else { 16 };
 pub const DYN: usize = 2 * W;
 pub const VERDEF: usize = 20;
 pub const VERDAUX: usize = 8;
+/// Program headers: PT_LOAD, PT_DYNAMIC, PT_NOTE.
+pub const PHNUM: usize = 3;
 
 pub const MACHINE: u16 = if cfg!(target_arch = "x86_64") {
     62
@@ -171,7 +173,7 @@ pub fn build(syms: &[(&str, &str)], hash: Hash, versions: bool) -> Built {
         phoff: EHDR,
         ..Layout::default()
     };
-    let mut at = align(EHDR + 2 * PHDR, 8);
+    let mut at = align(EHDR + PHNUM * PHDR, 8);
     l.symtab = at;
     at += n * SYM;
     // Strings: "\0", the names, the version names, the image's name.
@@ -251,7 +253,7 @@ pub fn build(syms: &[(&str, &str)], hash: Hash, versions: bool) -> Built {
     put32(&mut b, eh_field("version"), 1);
     putw(&mut b, eh_field("phoff"), l.phoff);
     put16(&mut b, eh_field("phentsize"), PHDR as u16);
-    put16(&mut b, eh_field("phnum"), 2);
+    put16(&mut b, eh_field("phnum"), PHNUM as u16);
     let ehsize_at = if W == 8 { 52 } else { 40 };
     put16(&mut b, ehsize_at, EHDR as u16);
     // PT_LOAD (R+X) over everything, PT_DYNAMIC.
@@ -269,6 +271,8 @@ pub fn build(syms: &[(&str, &str)], hash: Hash, versions: bool) -> Built {
     putw(&mut b, ph + ph_field("vaddr"), l.dynamic);
     putw(&mut b, ph + ph_field("filesz"), tags.len() * DYN);
     putw(&mut b, ph + ph_field("memsz"), tags.len() * DYN);
+    let ph = l.phoff + 2 * PHDR;
+    put32(&mut b, ph + ph_field("type"), 4); // PT_NOTE, empty
     // Symbols: functions, global, in section 1, 16 bytes of code each.
     let mut expected = Vec::new();
     for (i, (name, v)) in syms.iter().enumerate() {
