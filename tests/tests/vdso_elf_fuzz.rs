@@ -1,8 +1,8 @@
 //! Fuzzing of the vDSO's ELF parser (`syscall_rt::vdso::Image`) with proptest: mutated copies
 //! of the process's real vDSO image and of built test images (bytes and words overwritten with
-//! boundary values, truncation), and random bytes behind a real header. Every input is placed
-//! against an inaccessible page on either side, so a read outside the slice would fault; the
-//! parser must neither panic nor return an offset outside the slice.
+//! boundary values, truncation), random bytes behind a prefix of those images, and random
+//! bytes. Every input is placed against an inaccessible page on either side, so a read outside
+//! the slice would fault; the parser must neither panic nor return an offset outside the slice.
 //!
 //! `PROPTEST_CASES` sets the number of cases of the mutation test (default 20,000, 1,000 under
 //! an emulator; the random tests run half as many each). A long run:
@@ -123,10 +123,24 @@ fn exercise(bytes: &[u8]) -> (Option<usize>, Vec<(usize, usize)>) {
     (extent, seen)
 }
 
+thread_local! {
+    /// Inputs checked, inputs that parsed as images, functions found in them.
+    static STATS: std::cell::Cell<(usize, usize, usize)> = const { std::cell::Cell::new((0, 0, 0)) };
+}
+
 fn check(input: &[u8]) {
     let input = &input[..input.len().min(CAP)];
     let (a, b) = GUARDED.with(|g| g.with(input, exercise));
     assert_eq!(a, b, "the result depends on the placement");
+    let parsed = Image::parse(input).map(|i| i.symbols().count());
+    STATS.with(|s| {
+        let (n, p, f) = s.get();
+        s.set((
+            n + 1,
+            p + usize::from(parsed.is_some()),
+            f + parsed.unwrap_or(0),
+        ));
+    });
 }
 
 /// The images mutated: the real vDSO (when the process has one) and built ones.
@@ -237,38 +251,66 @@ fn cases(divisor: u32) -> ProptestConfig {
     ProptestConfig::with_cases((n / divisor).max(1))
 }
 
-proptest! {
-    #![proptest_config(cases(1))]
-    #[test]
-    fn mutated_images_never_panic_or_read_outside(
-        which in any::<usize>(),
-        edits in prop::collection::vec(edit(), 1..8),
-    ) {
-        let bases = bases();
-        check(&apply(bases[which % bases.len()].clone(), &edits));
+/// Runs `test` on `cases(divisor)` inputs of `strategy` (proptest shrinks a failure to a
+/// minimal input) and reports the number of cases, how many inputs parsed as images and the
+/// time taken.
+fn fuzz<S: Strategy>(name: &str, divisor: u32, strategy: S, test: impl Fn(S::Value)) {
+    let config = cases(divisor);
+    let mut runner = proptest::test_runner::TestRunner::new(config.clone());
+    STATS.with(|s| s.set((0, 0, 0)));
+    let start = std::time::Instant::now();
+    if let Err(e) = runner.run(&strategy, |v| {
+        test(v);
+        Ok(())
+    }) {
+        panic!("{name}: {e}");
     }
+    let (inputs, parsed, symbols) = STATS.with(|s| s.get());
+    eprintln!(
+        "{name}: {} cases in {:.1?}: {inputs} inputs checked, {parsed} parsed as images \
+         ({symbols} functions found)",
+        config.cases,
+        start.elapsed()
+    );
+    assert!(inputs >= config.cases as usize);
 }
 
-proptest! {
-    #![proptest_config(cases(2))]
-    #[test]
-    fn random_bytes_behind_a_real_header_never_panic(
-        which in any::<usize>(),
-        keep in 0usize..512,
-        len in 0usize..4096,
-        seed in any::<u64>(),
-    ) {
+#[test]
+fn mutated_images_never_panic_or_read_outside() {
+    let edits = (any::<usize>(), prop::collection::vec(edit(), 1..8));
+    fuzz("mutated images", 1, edits, |(which, edits)| {
         let bases = bases();
-        let base = &bases[which % bases.len()];
-        let mut bytes = base[..keep.min(base.len())].to_vec();
-        bytes.extend(random_bytes(seed, len));
-        check(&bytes);
-    }
+        check(&apply(bases[which % bases.len()].clone(), &edits));
+    });
+}
 
-    #[test]
-    fn random_bytes_never_panic(len in 0usize..2048, seed in any::<u64>()) {
-        check(&random_bytes(seed, len).collect::<Vec<u8>>());
-    }
+#[test]
+fn random_bytes_behind_a_real_header_never_panic() {
+    let input = (any::<usize>(), 0usize..8192, 0usize..4096, any::<u64>());
+    fuzz(
+        "random bytes behind a header",
+        2,
+        input,
+        |(which, keep, len, seed)| {
+            let bases = bases();
+            let base = &bases[which % bases.len()];
+            let mut bytes = base[..keep.min(base.len())].to_vec();
+            bytes.extend(random_bytes(seed, len));
+            check(&bytes);
+        },
+    );
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    fuzz(
+        "random bytes",
+        2,
+        (0usize..2048, any::<u64>()),
+        |(len, seed)| {
+            check(&random_bytes(seed, len).collect::<Vec<u8>>());
+        },
+    );
 }
 
 #[test]
