@@ -288,7 +288,7 @@ fn mutated_images_never_panic_or_read_outside() {
 fn random_bytes_behind_a_real_header_never_panic() {
     let input = (any::<usize>(), 0usize..8192, 0usize..4096, any::<u64>());
     fuzz(
-        "random bytes behind a header",
+        "random bytes behind an image prefix",
         2,
         input,
         |(which, keep, len, seed)| {
