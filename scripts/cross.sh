@@ -5,7 +5,10 @@
 #   bash scripts/cross.sh TARGET...      TARGET: i686 aarch64 armv7 riscv64 riscv32 x32
 #
 # i686 runs natively (the kernel's IA32 emulation); aarch64, armv7 and riscv64 under
-# qemu-user; x32 only builds (this kernel has CONFIG_X86_X32_ABI off); riscv32 is compile-checked. Debian ships prebuilt
+# qemu-user 10 (Debian 13's static build, downloaded once into a cache: it maps a vDSO for its
+# guests, so the vDSO tests take the real path), then a subset again under Debian 12's
+# qemu-user 7.2, which maps none (the fallback, with FAST_SYSCALL_NO_VDSO=1); x32 only builds
+# (this kernel has CONFIG_X86_X32_ABI off); riscv32 is compile-checked. Debian ships prebuilt
 # std rlibs for i386, arm64 and armhf; riscv64 and x32 build std from Debian's rust-web-src.
 # Facts and pitfalls: ../shared/cross/README.md.
 set -euo pipefail
@@ -61,11 +64,50 @@ export PATH=/usr/bin:$PATH
 unset RUSTUP_TOOLCHAIN RUSTC RUSTDOC RUSTC_WRAPPER RUSTFLAGS
 export CARGO_TARGET_DIR="$PWD/target/debian"
 export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
-export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER=arm-linux-gnueabihf-gcc
-export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER="qemu-arm -L /usr/arm-linux-gnueabihf"
 export CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_LINKER=riscv64-linux-gnu-gcc
-export CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_RUNNER="qemu-riscv64 -L /usr/riscv64-linux-gnu"
+
+# 4. The emulators. Debian 12's qemu-user (7.2, /usr/bin) maps no vDSO for guests; qemu-user
+#    10 does. Debian 13 builds it static, so it runs here without installing: its .deb is
+#    fetched from the Debian pool (verified against the pinned SHA-256, taken from trixie's
+#    signed index) and the three emulators unpacked into a cache kept between runs.
+QEMU10_VERSION=1:10.0.13+ds-0+deb13u1
+QEMU10_DEB=qemu-user_10.0.13+ds-0+deb13u1_amd64.deb
+QEMU10_SHA256=ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336
+QEMU10=${FAST_SYSCALL_QEMU_CACHE:-/var/tmp/fast-syscall-qemu}/${QEMU10_VERSION#1:}
+qemu10() {
+  local want="qemu-aarch64 version 10.0.13 (Debian $QEMU10_VERSION)"
+  if [ "$("$QEMU10/bin/qemu-aarch64" --version 2>/dev/null | head -1)" = "$want" ] &&
+     [ -x "$QEMU10/bin/qemu-arm" ] && [ -x "$QEMU10/bin/qemu-riscv64" ]; then
+    return
+  fi
+  local tmp="$QEMU10.partial" mirror
+  mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+  rm -rf "$tmp" && mkdir -p "$tmp/root" "$QEMU10"
+  /usr/lib/apt/apt-helper -o APT::Sandbox::User=root download-file \
+    "${mirror:-http://deb.debian.org/debian}/pool/main/q/qemu/$QEMU10_DEB" "$tmp/$QEMU10_DEB" "SHA256:$QEMU10_SHA256" >/dev/null
+  echo "$QEMU10_SHA256  $tmp/$QEMU10_DEB" | sha256sum -c --quiet
+  dpkg-deb --fsys-tarfile "$tmp/$QEMU10_DEB" |
+    tar -x -C "$tmp/root" ./usr/bin/qemu-aarch64 ./usr/bin/qemu-arm ./usr/bin/qemu-riscv64
+  rm -rf "$QEMU10/bin" && mv "$tmp/root/usr/bin" "$QEMU10/bin" && rm -rf "$tmp"
+  [ "$("$QEMU10/bin/qemu-aarch64" --version | head -1)" = "$want" ]
+  stamp "qemu-user $QEMU10_VERSION in $QEMU10"
+}
+case " $* " in *" aarch64 "*|*" armv7 "*|*" riscv64 "*) qemu10 ;; esac
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="$QEMU10/bin/qemu-aarch64 -L /usr/aarch64-linux-gnu"
+export CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER="$QEMU10/bin/qemu-arm -L /usr/arm-linux-gnueabihf"
+export CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_RUNNER="$QEMU10/bin/qemu-riscv64 -L /usr/riscv64-linux-gnu"
+# The fallback without a vDSO: the tests of the vDSO, auxv and stubs once more under qemu 7.2
+# (FAST_SYSCALL_NO_VDSO=1: they then require the image to be absent).
+NO_VDSO_TESTS=(--test runtime --test vdso_fallback --test vdso_elf --test auxv_source)
+emulated() {  # emulated TARGET_ENV_PREFIX TRIPLE EMULATOR SYSROOT [cargo args...]
+  local var=$1 triple=$2 qemu=$3 sysroot=$4; shift 4
+  local runner="$QEMU10/bin/$qemu -L $sysroot"
+  FAST_SYSCALL_TEST_RUNNER=$runner run cargo test "$@" "${TEST_ARGS[@]}" --target "$triple"
+  runner="/usr/bin/$qemu -L $sysroot"
+  ( export "CARGO_TARGET_${var}_RUNNER=$runner" FAST_SYSCALL_TEST_RUNNER="$runner" FAST_SYSCALL_NO_VDSO=1
+    run cargo test "$@" -p syscall-tests "${NO_VDSO_TESTS[@]}" --target "$triple" )
+}
 
 # Only the runtime crates run on the target: the proc macro, trybuild and the table tools are
 # host-side (and tested there).
@@ -84,12 +126,10 @@ for t in "$@"; do
       run cargo run -q --release -p syscall-bench --bin instruction-count --target i686-unknown-linux-gnu -- --check
       ;;
     # Tests that start a child process need the emulator too (binfmt_misc is not mounted).
-    aarch64) FAST_SYSCALL_TEST_RUNNER=$CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER \
-               run cargo test "${TEST_ARGS[@]}" --target aarch64-unknown-linux-gnu ;;
-    armv7) FAST_SYSCALL_TEST_RUNNER=$CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER \
-             run cargo test "${TEST_ARGS[@]}" --target armv7-unknown-linux-gnueabihf ;;
-    riscv64) FAST_SYSCALL_TEST_RUNNER=$CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_RUNNER RUSTC_BOOTSTRAP=1 \
-               run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target riscv64gc-unknown-linux-gnu ;;
+    aarch64) emulated AARCH64_UNKNOWN_LINUX_GNU aarch64-unknown-linux-gnu qemu-aarch64 /usr/aarch64-linux-gnu ;;
+    armv7) emulated ARMV7_UNKNOWN_LINUX_GNUEABIHF armv7-unknown-linux-gnueabihf qemu-arm /usr/arm-linux-gnueabihf ;;
+    riscv64) RUSTC_BOOTSTRAP=1 emulated RISCV64GC_UNKNOWN_LINUX_GNU riscv64gc-unknown-linux-gnu \
+               qemu-riscv64 /usr/riscv64-linux-gnu -Zbuild-std=std,panic_abort ;;
     x32) RUSTC_BOOTSTRAP=1 run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target x86_64-unknown-linux-gnux32 --no-run ;;
     # riscv32: no C library or std for it on Debian 12; the runtime crate (stubs, generated API)
     # is compile-checked as no_std.
