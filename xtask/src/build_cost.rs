@@ -80,7 +80,10 @@ pub fn run(root: &Path, runs: usize) -> Result<(), String> {
         ratio(rows[0].2, rows[1].2)
     );
 
-    // syscall-rt itself, from nothing (syn, toml, the tables, the macro, the generated API).
+    hello(root, &base, runs)?;
+    first_declaration(root, &base, runs)?;
+
+    // syscall-rt itself, from nothing (the tables, the macro, the generated API).
     let fresh = base.join("target-fresh");
     let _ = std::fs::remove_dir_all(&fresh);
     let start = Instant::now();
@@ -93,6 +96,153 @@ pub fn run(root: &Path, runs: usize) -> Result<(), String> {
         "cargo build -p syscall-rt (full generated API): clean from nothing {:.1} s, incremental {:.2} s",
         all.as_secs_f64(),
         start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A clean build of the same hello program on syscall-rt and on rustix, side by side (best of
+/// `runs`, alternating, registry already fetched), and the `cargo build --timings` units of
+/// each: issue 12's measure (at most 2x).
+fn hello(root: &Path, base: &Path, runs: usize) -> Result<(), String> {
+    let ours = base.join("hello-syscall-rt");
+    let theirs = base.join("hello-rustix");
+    let main_ours = "fn main() {\n    let msg = b\"hello\\n\";\n    \
+        // SAFETY: `msg` is readable for its length.\n    \
+        unsafe { syscall_rt::sys::write(1, msg.as_ptr(), msg.len()) }.unwrap();\n    \
+        let mut ts = core::mem::MaybeUninit::<syscall_rt::uapi::__kernel_timespec>::uninit();\n    \
+        // SAFETY: the kernel or the vDSO fills the timespec.\n    \
+        unsafe { syscall_rt::sys::clock_gettime(1, ts.as_mut_ptr()) }.unwrap();\n    \
+        println!(\"{}\", syscall_rt::sys::getpid().unwrap());\n}\n";
+    let main_theirs = "fn main() {\n    \
+        rustix::io::write(rustix::stdio::stdout(), b\"hello\\n\").unwrap();\n    \
+        let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);\n    \
+        println!(\"{}\", rustix::process::getpid().as_raw_nonzero());\n}\n";
+    for (dir, dep, main) in [
+        (
+            &ours,
+            format!(
+                "syscall-rt = {{ path = \"{}\" }}",
+                root.join("syscall-rt").display()
+            ),
+            main_ours,
+        ),
+        (
+            &theirs,
+            "rustix = { version = \"1\", features = [\"process\", \"stdio\", \"time\"] }"
+                .to_string(),
+            main_theirs,
+        ),
+    ] {
+        std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+        let name = dir.file_name().unwrap().to_string_lossy();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{dep}\n\n[workspace]\n"
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())?;
+        cargo(dir, &dir.join("target"), &["fetch", "--quiet"])?;
+    }
+    let (mut a, mut b) = (Duration::MAX, Duration::MAX);
+    for _ in 0..runs.max(2) {
+        for (dir, best) in [(&ours, &mut a), (&theirs, &mut b)] {
+            let target = dir.join("target");
+            let _ = std::fs::remove_dir_all(&target);
+            let start = Instant::now();
+            cargo(dir, &target, &["build", "--quiet", "--timings"])?;
+            *best = (*best).min(start.elapsed());
+        }
+    }
+    println!(
+        "clean build of a hello program (best of {}): syscall-rt {:.2} s, rustix {:.2} s, ratio {:.2}x",
+        runs.max(2),
+        a.as_secs_f64(),
+        b.as_secs_f64(),
+        a.as_secs_f64() / b.as_secs_f64()
+    );
+    for dir in [&ours, &theirs] {
+        println!("  cargo build --timings of {} (last run):", dir.display());
+        for (unit, secs) in timings(&dir.join("target"))? {
+            println!("    {unit:<40} {secs:6.2} s");
+        }
+    }
+    Ok(())
+}
+
+/// The units of the newest `cargo-timing-*.html` under `target`, longest first.
+fn timings(target: &Path) -> Result<Vec<(String, f64)>, String> {
+    let dir = target.join("cargo-timings");
+    let newest = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("cargo-timing-"))
+        })
+        .max()
+        .ok_or("no timings")?;
+    let html = std::fs::read_to_string(&newest).map_err(|e| e.to_string())?;
+    let data = html
+        .split("const UNIT_DATA = ")
+        .nth(1)
+        .and_then(|s| s.split(";\n").next())
+        .ok_or("no UNIT_DATA in the timings")?;
+    let units: serde_json::Value = serde_json::from_str(data).map_err(|e| e.to_string())?;
+    let mut out: Vec<(String, f64)> = units
+        .as_array()
+        .ok_or("UNIT_DATA is not a list")?
+        .iter()
+        .map(|u| {
+            let name = u["name"].as_str().unwrap_or("?");
+            let target = u["target"].as_str().unwrap_or("").trim();
+            let label = if target.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} ({target})")
+            };
+            (label, u["duration"].as_f64().unwrap_or(0.0))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ok(out)
+}
+
+/// What the first `#[fast_syscall]` declaration of a crate costs: the crate built with one
+/// declaration and without, dependencies prebuilt (median of `runs` rebuilds each); and 100
+/// declarations, for the cost of each further one.
+fn first_declaration(root: &Path, base: &Path, runs: usize) -> Result<(), String> {
+    let decl = |n: usize| -> String {
+        let mut s =
+            String::from("#![allow(dead_code, missing_docs)]\nuse syscall_rt::fast_syscall;\n");
+        for i in 0..n {
+            s.push_str(&format!(
+                "#[fast_syscall(name = \"getpid\")]\npub fn pid{i}() -> i32;\n"
+            ));
+        }
+        s
+    };
+    let dir = base.join("first-declaration");
+    let target = base.join("target-first-declaration");
+    write_crate(&dir, "first_declaration", &decl(0), Some(root))?;
+    cargo(&dir, &target, &["build", "--quiet"])?;
+    let measure = |n: usize| -> Result<Duration, String> {
+        std::fs::write(dir.join("src/lib.rs"), decl(n)).map_err(|e| e.to_string())?;
+        let mut times = Vec::new();
+        for _ in 0..runs.max(3) {
+            touch(&dir.join("src/lib.rs"))?;
+            times.push(timed(&dir, &target)?);
+        }
+        Ok(median(&mut times))
+    };
+    let (none, one, hundred) = (measure(0)?, measure(1)?, measure(100)?);
+    println!(
+        "first declaration of a crate: {:.0} ms (build with one {:.0} ms, with none {:.0} ms); each of 100 more: {:.1} ms",
+        (one.as_secs_f64() - none.as_secs_f64()) * 1e3,
+        one.as_secs_f64() * 1e3,
+        none.as_secs_f64() * 1e3,
+        (hundred.as_secs_f64() - one.as_secs_f64()) * 1e3 / 99.0
     );
     Ok(())
 }
@@ -159,7 +309,8 @@ fn decls_source(root: &Path) -> Result<String, String> {
         .map(|l| format!("{l}\n"))
         .collect();
     Ok(format!(
-        "#![allow(missing_docs, clippy::all)]\nuse syscall_rt::{{Errno, fast_syscall}};\n{body}"
+        "#![allow(missing_docs, clippy::all, unused_imports)]\n\
+         use core::ffi::{{c_char, c_void}};\nuse syscall_rt::{{Errno, fast_syscall, uapi}};\n{body}"
     ))
 }
 
@@ -171,10 +322,18 @@ fn handwritten_source(table: &Table) -> String {
     );
     let regs = ["rdi", "rsi", "rdx", "r10", "r8", "r9"];
     for s in table.syscalls.iter().filter(|s| s.entry.is_some()) {
+        // Untyped pointers: this crate has no kernel types.
         let params: Vec<String> = s
             .args
             .iter()
-            .map(|a| format!("{}: {}", codegen::ident(&a.name), codegen::rust_type(a, 64)))
+            .map(|a| {
+                let ty = match a.kind {
+                    ArgKind::PtrConst => "*const c_void".to_string(),
+                    ArgKind::PtrMut => "*mut c_void".to_string(),
+                    ArgKind::Int { .. } => codegen::rust_type(a, 64),
+                };
+                format!("{}: {ty}", codegen::ident(&a.name))
+            })
             .collect();
         let inputs: String = s
             .args

@@ -21,8 +21,10 @@ usage: cargo xtask codegen [--check]
   codegen  regenerate syscall-rt/src/arch/*.rs (numbers of every ABI) and syscall-rt/src/sys/*.rs
            (a #[fast_syscall] declaration per system call) from tables/, and the tests' expected
            uapi layouts from each ABI's C compiler. With --check, fail when they are stale.
-  build-cost  compile time of the x86_64 generated API as #[fast_syscall] declarations vs the same
-           functions as hand-written asm!, clean and incremental (median of N runs, default 3).";
+  build-cost  compile time: the x86_64 generated API as #[fast_syscall] declarations vs the same
+           functions as hand-written asm!, clean and incremental (median of N runs, default 3); a
+           clean build of a hello program on syscall-rt vs on rustix, side by side (best of N,
+           with the cargo --timings units of each); the cost of a crate's first declaration.";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
