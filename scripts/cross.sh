@@ -109,6 +109,20 @@ emulated() {  # emulated TARGET_ENV_PREFIX TRIPLE EMULATOR SYSROOT [cargo args..
     run cargo test "$@" -p syscall-tests "${NO_VDSO_TESTS[@]}" --target "$triple" )
 }
 
+# The libc-free example (examples/no-std-hello), debug and release: a static binary with its own
+# `_start`, run natively or under qemu 10 (it needs no sysroot); it must print its line, find the
+# vDSO through the auxiliary vector on its stack, and exit 0.
+example() {  # example TRIPLE RUNNER [cargo args...]
+  local triple=$1 runner=$2 profile dir out; shift 2
+  for profile in dev release; do
+    run cargo build -q "$@" --manifest-path examples/no-std-hello/Cargo.toml --target "$triple" --profile "$profile"
+    dir=$([ "$profile" = dev ] && echo debug || echo release)
+    out=$($runner "$CARGO_TARGET_DIR/$triple/$dir/no-std-hello")
+    [ "$out" = "hello from a no_std, no_main, libc-free binary
+clock: vDSO" ] || { echo "no-std-hello ($triple, $profile) printed: $out" >&2; return 1; }
+  done
+}
+
 # Only the runtime crates run on the target: the proc macro, trybuild and the table tools are
 # host-side (and tested there).
 TEST_ARGS=(-p syscall-rt -p syscall-tests)
@@ -124,12 +138,16 @@ for t in "$@"; do
       # Exact instruction counts and kernel entries of the sysenter, int 0x80 and vDSO stubs
       # (ptrace single-stepping; fails over budget or on an unexpected kernel entry).
       run cargo run -q --release -p syscall-bench --bin instruction-count --target i686-unknown-linux-gnu -- --check
+      example i686-unknown-linux-gnu ""
       ;;
     # Tests that start a child process need the emulator too (binfmt_misc is not mounted).
-    aarch64) emulated AARCH64_UNKNOWN_LINUX_GNU aarch64-unknown-linux-gnu qemu-aarch64 /usr/aarch64-linux-gnu ;;
-    armv7) emulated ARMV7_UNKNOWN_LINUX_GNUEABIHF armv7-unknown-linux-gnueabihf qemu-arm /usr/arm-linux-gnueabihf ;;
+    aarch64) emulated AARCH64_UNKNOWN_LINUX_GNU aarch64-unknown-linux-gnu qemu-aarch64 /usr/aarch64-linux-gnu
+             example aarch64-unknown-linux-gnu "$QEMU10/bin/qemu-aarch64" ;;
+    armv7) emulated ARMV7_UNKNOWN_LINUX_GNUEABIHF armv7-unknown-linux-gnueabihf qemu-arm /usr/arm-linux-gnueabihf
+           example armv7-unknown-linux-gnueabihf "$QEMU10/bin/qemu-arm" ;;
     riscv64) RUSTC_BOOTSTRAP=1 emulated RISCV64GC_UNKNOWN_LINUX_GNU riscv64gc-unknown-linux-gnu \
-               qemu-riscv64 /usr/riscv64-linux-gnu -Zbuild-std=std,panic_abort ;;
+               qemu-riscv64 /usr/riscv64-linux-gnu -Zbuild-std=std,panic_abort
+             RUSTC_BOOTSTRAP=1 example riscv64gc-unknown-linux-gnu "$QEMU10/bin/qemu-riscv64" -Zbuild-std=core ;;
     x32) RUSTC_BOOTSTRAP=1 run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target x86_64-unknown-linux-gnux32 --no-run ;;
     # riscv32: no C library or std for it on Debian 12; the runtime crate (stubs, generated API)
     # is compile-checked as no_std.

@@ -6,7 +6,8 @@ export DEBIAN_FRONTEND=noninteractive
 # manpages-dev: the man(2) synopses that syscall-table/tests/man_pages.rs checks pointer kinds against.
 # The cross compilers: `cargo xtask codegen` asks each ABI's C compiler for the layouts of the
 # kernel's types (xtask/src/layouts.rs; assembly only, no C library).
-pkgs=(gcc-12-multilib libc6-dev-i386 libc6-dev-x32 valgrind manpages-dev
+# strace: .ci/run checks the system calls of the libc-free example.
+pkgs=(gcc-12-multilib libc6-dev-i386 libc6-dev-x32 valgrind manpages-dev strace
       linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross linux-libc-dev-riscv64-cross
       gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu)
 missing=()

@@ -15,6 +15,8 @@
 //! `AT_SYSINFO`, the vDSO's `AT_SYSINFO_EHDR`).
 
 use core::ffi::CStr;
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::Errno;
 
@@ -31,8 +33,86 @@ const O_RDONLY_CLOEXEC: i32 = 0o2_000_000;
 /// `f_type` of procfs (`PROC_SUPER_MAGIC`, include/uapi/linux/magic.h).
 const PROC_SUPER_MAGIC: u32 = 0x9fa0;
 
-/// The value of auxiliary vector entry `key`, or `None` when the process has none.
+/// The auxiliary vector on the initial stack, once [`init_from_stack`] has found it.
+static STACK_VECTOR: AtomicPtr<usize> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Takes the auxiliary vector from the initial stack of a program that has no C runtime, so
+/// that discovery (the vDSO, `AT_SYSINFO`) needs no system call and no `/proc`: call it from
+/// `_start` before any system call, with the stack pointer the kernel gave `_start`.
+///
+/// The kernel starts a process with the stack pointer at `argc`, followed by the `argc`
+/// argument pointers and a null pointer, the environment pointers and a null pointer, then the
+/// auxiliary vector's `(key, value)` pairs up to `AT_NULL`. `_start` receives that pointer in
+/// `rsp` (x86_64), `esp` (i386), `sp` (aarch64, Arm, RISC-V), before it pushes anything; pass it
+/// on unchanged:
+///
+/// | target | `_start` hands over the stack pointer |
+/// |---|---|
+/// | x86_64 | `mov rdi, rsp` then `call` (first argument in `rdi`) |
+/// | i386 | `push esp` then `call` (cdecl: the argument on the stack) |
+/// | aarch64 | `mov x0, sp` then `bl` |
+/// | Arm | `mov r0, sp` then `bl` |
+/// | RISC-V | `mv a0, sp` then `call` (after setting `gp`) |
+///
+/// `examples/no-std-hello` is such a `_start` for each of them. Later calls do nothing (the
+/// first vector found stays).
+///
+/// # Safety
+/// `sp` must be the initial stack pointer of the process, as the kernel set it, and the
+/// vector it leads to must stay in place for the life of the process (nothing may write over
+/// the initial stack's argument area).
+pub unsafe fn init_from_stack(sp: *const usize) {
+    // SAFETY: the caller guarantees the kernel's layout from `sp`: argc, argv[argc], NULL,
+    // envp..., NULL, then the vector; every read below stays inside it.
+    let vector = unsafe {
+        let argc = *sp;
+        let mut p = sp.add(1 + argc + 1); // past argv and its null
+        while *p != 0 {
+            p = p.add(1); // the environment
+        }
+        p.add(1)
+    };
+    let _ = STACK_VECTOR.compare_exchange(
+        core::ptr::null_mut(),
+        vector.cast_mut(),
+        Ordering::AcqRel,
+        Ordering::Acquire,
+    );
+}
+
+/// Whether the vector comes from the initial stack ([`init_from_stack`]): the kernel's own,
+/// whose values need no second opinion.
+pub(crate) fn from_stack() -> bool {
+    !STACK_VECTOR.load(Ordering::Acquire).is_null()
+}
+
+/// The value of entry `key` of the stack's vector, if [`init_from_stack`] found one.
+fn getauxval_from_stack(key: usize) -> Option<Option<usize>> {
+    let vector = STACK_VECTOR.load(Ordering::Acquire);
+    if vector.is_null() {
+        return None;
+    }
+    for i in 0..MAX_ENTRIES {
+        // SAFETY: `init_from_stack`'s caller guaranteed the vector stays in place; it ends with
+        // AT_NULL, and reading stops there (or after MAX_ENTRIES pairs).
+        let (k, v) = unsafe { (*vector.add(2 * i), *vector.add(2 * i + 1)) };
+        if k == AT_NULL {
+            break;
+        }
+        if k == key {
+            return Some(checked(key, v));
+        }
+    }
+    Some(None)
+}
+
+/// The value of auxiliary vector entry `key`, or `None` when the process has none. The source,
+/// in order: the initial stack ([`init_from_stack`]), libc's `getauxval` (with `std`), the
+/// kernel (`prctl(PR_GET_AUXV)`, then `/proc/self/auxv`).
 pub fn getauxval(key: usize) -> Option<usize> {
+    if let Some(value) = getauxval_from_stack(key) {
+        return value;
+    }
     #[cfg(feature = "std")]
     {
         unsafe extern "C" {
@@ -51,9 +131,19 @@ pub fn getauxval(key: usize) -> Option<usize> {
 /// The value of entry `key` as the kernel reports it (`prctl(PR_GET_AUXV)`, else
 /// `/proc/self/auxv` if it is on procfs), without libc.
 pub fn getauxval_from_kernel(key: usize) -> Option<usize> {
-    let mut vector = [0usize; 2 * MAX_ENTRIES];
+    // Not zeroed (that would be a `memset` call, which a program without libc lacks): only the
+    // prefix the kernel wrote is read.
+    let mut vector = MaybeUninit::<[usize; 2 * MAX_ENTRIES]>::uninit();
     let bytes = read_vector(&mut vector).ok()?;
-    find(&vector, bytes, key)
+    find(written(&vector, bytes), key)
+}
+
+/// The words of `vector` that the kernel wrote: its first `bytes` bytes.
+fn written(vector: &MaybeUninit<[usize; 2 * MAX_ENTRIES]>, bytes: usize) -> &[usize] {
+    let words = (bytes / core::mem::size_of::<usize>()).min(2 * MAX_ENTRIES);
+    // SAFETY: the kernel wrote `bytes` bytes from the start of `vector` (at most its size), so
+    // its first `words` words are initialised.
+    unsafe { core::slice::from_raw_parts(vector.as_ptr().cast::<usize>(), words) }
 }
 
 /// The value of entry `key` in the auxiliary vector file at `path` (`/proc/self/auxv` or
@@ -61,14 +151,13 @@ pub fn getauxval_from_kernel(key: usize) -> Option<usize> {
 /// file is on procfs. For tests of that source, which `prctl` otherwise hides.
 #[doc(hidden)]
 pub fn getauxval_from_file(path: &CStr, key: usize) -> Option<usize> {
-    let mut vector = [0usize; 2 * MAX_ENTRIES];
+    let mut vector = MaybeUninit::<[usize; 2 * MAX_ENTRIES]>::uninit();
     let bytes = read_procfs_file(path, &mut vector).ok()?;
-    find(&vector, bytes, key)
+    find(written(&vector, bytes), key)
 }
 
-/// Looks `key` up in the first `bytes` bytes of `vector`, which must hold its `AT_NULL`.
-fn find(vector: &[usize; 2 * MAX_ENTRIES], bytes: usize, key: usize) -> Option<usize> {
-    let words = vector.get(..bytes / core::mem::size_of::<usize>())?;
+/// Looks `key` up in the words of a vector read from the kernel, which must hold its `AT_NULL`.
+fn find(words: &[usize], key: usize) -> Option<usize> {
     let end = words.chunks_exact(2).position(|pair| pair[0] == AT_NULL)?;
     let value = words
         .chunks_exact(2)
@@ -87,7 +176,7 @@ fn checked(key: usize, value: usize) -> Option<usize> {
     }
 }
 
-fn read_vector(vector: &mut [usize; 2 * MAX_ENTRIES]) -> Result<usize, Errno> {
+fn read_vector(vector: &mut MaybeUninit<[usize; 2 * MAX_ENTRIES]>) -> Result<usize, Errno> {
     let size = core::mem::size_of_val(vector);
     let buf = vector.as_mut_ptr().cast::<u8>();
     // SAFETY: the kernel writes at most `size` bytes into `vector`, which we own.
@@ -101,7 +190,10 @@ fn read_vector(vector: &mut [usize; 2 * MAX_ENTRIES]) -> Result<usize, Errno> {
 }
 
 /// Reads the file at `path` into `vector` if it is on procfs; the bytes read.
-fn read_procfs_file(path: &CStr, vector: &mut [usize; 2 * MAX_ENTRIES]) -> Result<usize, Errno> {
+fn read_procfs_file(
+    path: &CStr,
+    vector: &mut MaybeUninit<[usize; 2 * MAX_ENTRIES]>,
+) -> Result<usize, Errno> {
     // SAFETY: `path` is NUL-terminated and lives across the call.
     let fd = unsafe { boot::openat(AT_FDCWD, path.as_ptr().cast(), O_RDONLY_CLOEXEC, 0) }?;
     let Ok(fd) = i32::try_from(fd) else {
@@ -118,7 +210,7 @@ fn read_procfs_file(path: &CStr, vector: &mut [usize; 2 * MAX_ENTRIES]) -> Resul
 }
 
 /// Fills `vector` from `fd` until end of file or until it is full; the bytes read.
-fn read_all(fd: i32, vector: &mut [usize; 2 * MAX_ENTRIES]) -> Result<usize, Errno> {
+fn read_all(fd: i32, vector: &mut MaybeUninit<[usize; 2 * MAX_ENTRIES]>) -> Result<usize, Errno> {
     let size = core::mem::size_of_val(vector);
     let buf = vector.as_mut_ptr().cast::<u8>();
     let mut filled = 0;
@@ -226,25 +318,34 @@ mod tests {
         (v, 2 * pairs.len() * core::mem::size_of::<usize>())
     }
 
+    /// `find` over the first `bytes` bytes of `v`, as the kernel readers call it.
+    fn find_in(v: &[usize; 2 * MAX_ENTRIES], bytes: usize, key: usize) -> Option<usize> {
+        let words = v.get(..bytes / core::mem::size_of::<usize>())?;
+        find(words, key)
+    }
+
     #[test]
     fn a_vector_must_end_with_at_null_within_what_was_read() {
         let (v, bytes) = vector(&[(6, 4096), (7, 0x1234), (AT_NULL, 0)]);
-        assert_eq!(find(&v, bytes, 6), Some(4096));
-        assert_eq!(find(&v, bytes, 7), Some(0x1234));
-        assert_eq!(find(&v, bytes, 8), None);
+        assert_eq!(find_in(&v, bytes, 6), Some(4096));
+        assert_eq!(find_in(&v, bytes, 7), Some(0x1234));
+        assert_eq!(find_in(&v, bytes, 8), None);
         // Cut before its AT_NULL (a truncated or garbage file): nothing is trusted.
-        assert_eq!(find(&v, bytes - 2 * core::mem::size_of::<usize>(), 6), None);
-        assert_eq!(find(&v, bytes - 1, 6), None);
+        assert_eq!(
+            find_in(&v, bytes - 2 * core::mem::size_of::<usize>(), 6),
+            None
+        );
+        assert_eq!(find_in(&v, bytes - 1, 6), None);
         // A full buffer without AT_NULL.
         let full = [6usize; 2 * MAX_ENTRIES];
-        assert_eq!(find(&full, core::mem::size_of_val(&full), 6), None);
+        assert_eq!(find_in(&full, core::mem::size_of_val(&full), 6), None);
         // Entries after AT_NULL are not part of the vector; a zero value is "absent".
         let (v, bytes) = vector(&[(AT_NULL, 0), (6, 4096)]);
-        assert_eq!(find(&v, bytes, 6), None);
+        assert_eq!(find_in(&v, bytes, 6), None);
         let (v, bytes) = vector(&[(6, 0), (AT_NULL, 0)]);
-        assert_eq!(find(&v, bytes, 6), None);
+        assert_eq!(find_in(&v, bytes, 6), None);
         // More bytes claimed than the buffer holds.
-        assert_eq!(find(&v, usize::MAX, 6), None);
+        assert_eq!(find_in(&v, usize::MAX, 6), None);
     }
 
     #[test]

@@ -77,6 +77,8 @@ mod errno;
 pub use errno::Errno;
 
 pub mod auxv;
+#[cfg(feature = "libc-free")]
+pub mod libc_free;
 pub mod uapi;
 pub mod vdso;
 mod vgetrandom;

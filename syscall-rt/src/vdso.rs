@@ -146,14 +146,20 @@ fn mapped_image() -> Option<&'static [u8]> {
 /// Finds the image: its base and its size according to its program headers.
 fn locate() -> Option<(usize, usize)> {
     let base = crate::auxv::getauxval(crate::auxv::AT_SYSINFO_EHDR)?;
-    if base % MIN_PAGE != 0 || base.checked_add(MAX_IMAGE_SIZE).is_none() || !mapped(base, 1) {
+    // The initial stack's vector is the kernel's own: its vDSO address needs no `mincore`
+    // (and a program that hands it over makes no system call for discovery).
+    let trusted = crate::auxv::from_stack();
+    if base % MIN_PAGE != 0
+        || base.checked_add(MAX_IMAGE_SIZE).is_none()
+        || (!trusted && !mapped(base, 1))
+    {
         return None;
     }
     // SAFETY: `base` is page-aligned and its page is mapped (`mincore` above): the first
     // MIN_PAGE bytes are the vDSO's first page (see `mapped_image` for why it is readable).
     let head = unsafe { core::slice::from_raw_parts(base as *const u8, MIN_PAGE) };
     let size = Image::extent(head)?;
-    if size > MAX_IMAGE_SIZE || !mapped(base, size.div_ceil(MIN_PAGE)) {
+    if size > MAX_IMAGE_SIZE || (!trusted && !mapped(base, size.div_ceil(MIN_PAGE))) {
         return None;
     }
     Some((base, size))

@@ -1,32 +1,126 @@
-//! A program with neither std nor libc: `_start` calls `main`, which writes a line through
-//! `syscall_rt::sys::write` and leaves through `syscall_rt::sys::exit_group`.
+//! A program with neither std nor libc, nor anything of its own but `_start` and the panic
+//! handler: `_start` hands the initial stack pointer to `start`, which gives the auxiliary
+//! vector to `syscall_rt::auxv::init_from_stack` (so finding the vDSO takes no system call),
+//! reads the clock through the vDSO, asks for its pid, writes a line and leaves through
+//! `exit_group`.
 //!
-//! Build and run (x86_64): `cargo run --release --manifest-path examples/no-std-hello/Cargo.toml`.
+//! Build and run: `cargo run --release --manifest-path examples/no-std-hello/Cargo.toml` (any
+//! of x86_64, i686, aarch64, armv7, riscv64; `scripts/cross.sh` runs it for each, debug and
+//! release). It prints `hello from a no_std, no_main, libc-free binary`, then whether the
+//! clock came from the vDSO, and exits 0 when every call worked.
 #![no_std]
 #![no_main]
 
-use syscall_rt::sys;
+use core::mem::MaybeUninit;
 
+use syscall_rt::{auxv, sys, uapi, vdso};
+
+// `_start`: the kernel enters with the stack pointer at argc (see `auxv::init_from_stack`);
+// pass it to `start` as its argument, with the stack aligned as the C ABI wants at a call,
+// and no return address or frame pointer to unwind into.
 #[cfg(target_arch = "x86_64")]
 core::arch::global_asm!(
     ".globl _start",
     "_start:",
-    // The kernel starts us with rsp 16-byte aligned; a call expects rsp = 8 mod 16 at entry.
     "xor ebp, ebp",
+    "mov rdi, rsp",
     "and rsp, -16",
-    "call {main}",
+    "call {start}",
     "ud2",
-    main = sym main,
+    start = sym start,
 );
 
-extern "C" fn main() -> ! {
-    let line = b"hello from a no_std, no_main, libc-free binary\n";
-    // SAFETY: `line` is readable for its length.
-    let status = match unsafe { sys::write(1, line.as_ptr(), line.len()) } {
-        Ok(n) if n == line.len() => 0,
-        _ => 1,
+#[cfg(target_arch = "x86")]
+core::arch::global_asm!(
+    ".globl _start",
+    "_start:",
+    "xor ebp, ebp",
+    "mov eax, esp",
+    "and esp, -16",
+    "sub esp, 12",
+    "push eax",
+    "call {start}",
+    "ud2",
+    start = sym start,
+);
+
+#[cfg(target_arch = "aarch64")]
+core::arch::global_asm!(
+    ".globl _start",
+    "_start:",
+    "mov x29, #0",
+    "mov x30, #0",
+    "mov x0, sp",
+    "bl {start}",
+    "brk #0",
+    start = sym start,
+);
+
+#[cfg(target_arch = "arm")]
+core::arch::global_asm!(
+    ".globl _start",
+    "_start:",
+    "mov fp, #0",
+    "mov lr, #0",
+    "mov r0, sp",
+    "bic sp, sp, #15",
+    "bl {start}",
+    "udf #0",
+    start = sym start,
+);
+
+// RISC-V also sets up `gp`, which the linker may use to relax accesses to small data.
+#[cfg(target_arch = "riscv64")]
+core::arch::global_asm!(
+    ".globl _start",
+    "_start:",
+    ".option push",
+    ".option norelax",
+    "lla gp, __global_pointer$",
+    ".option pop",
+    "li ra, 0",
+    "mv a0, sp",
+    "andi sp, sp, -16",
+    "call {start}",
+    "unimp",
+    start = sym start,
+);
+
+extern "C" fn start(sp: *const usize) -> ! {
+    // SAFETY: `sp` is the stack pointer the kernel started `_start` with, and nothing writes
+    // over the initial stack.
+    unsafe { auxv::init_from_stack(sp) };
+    let mut failures = 0;
+
+    let mut ts = MaybeUninit::<uapi::__kernel_timespec>::uninit();
+    // SAFETY: the vDSO (or the kernel) fills the 64-bit timespec.
+    #[cfg(target_pointer_width = "64")]
+    let clock = unsafe { sys::clock_gettime(uapi::CLOCK_MONOTONIC as i32, ts.as_mut_ptr()) };
+    // SAFETY: as above, through the time64 call of the 32-bit ABIs.
+    #[cfg(target_pointer_width = "32")]
+    let clock = unsafe { sys::clock_gettime64(uapi::CLOCK_MONOTONIC as i32, ts.as_mut_ptr()) };
+    match clock {
+        // SAFETY: filled on success.
+        Ok(_) if unsafe { ts.assume_init() }.tv_nsec < 1_000_000_000 => {}
+        _ => failures += 1,
+    }
+    if !matches!(sys::getpid(), Ok(pid) if pid > 0) {
+        failures += 1;
+    }
+
+    let line: &[u8] = b"hello from a no_std, no_main, libc-free binary\n";
+    let source: &[u8] = if vdso::image().is_some() {
+        b"clock: vDSO\n"
+    } else {
+        b"clock: system call (no vDSO)\n"
     };
-    sys::exit_group(status)
+    for text in [line, source] {
+        // SAFETY: `text` is readable for its length.
+        if unsafe { sys::write(1, text.as_ptr(), text.len()) } != Ok(text.len()) {
+            failures += 1;
+        }
+    }
+    sys::exit_group(failures)
 }
 
 #[panic_handler]
