@@ -1,8 +1,8 @@
 //! What the compiler expects a C library to provide, for programs without one (feature
 //! `libc-free`): `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, which code generation calls for
 //! copies, fills and comparisons of memory (in `core` and in this crate alike), and
-//! `rust_eh_personality`, which the precompiled `core` refers to even when the program aborts on
-//! panic. With this feature a `#![no_std]` `#![no_main]` static binary needs nothing of its own
+//! `rust_eh_personality` (and Arm's `__aeabi_unwind_cpp_pr0`–`pr2`), which the precompiled `core`
+//! refers to even when the program aborts on panic. With this feature a `#![no_std]` `#![no_main]` static binary needs nothing of its own
 //! but `_start` and the panic handler (`examples/no-std-hello`).
 //!
 //! Never enable it in a program that links a C library: these definitions would replace the C
@@ -90,6 +90,22 @@ pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
 /// tables. A program built with `panic = "abort"` never unwinds, so it is never called.
 #[unsafe(no_mangle)]
 pub extern "C" fn rust_eh_personality() {}
+
+/// Arm EHABI's personality routines, which the unwind index (`.ARM.exidx`) of the precompiled
+/// `core` names; like [`rust_eh_personality`], never called by a program that aborts on panic.
+#[cfg(target_arch = "arm")]
+#[unsafe(no_mangle)]
+pub extern "C" fn __aeabi_unwind_cpp_pr0() {}
+
+/// As [`__aeabi_unwind_cpp_pr0`].
+#[cfg(target_arch = "arm")]
+#[unsafe(no_mangle)]
+pub extern "C" fn __aeabi_unwind_cpp_pr1() {}
+
+/// As [`__aeabi_unwind_cpp_pr0`].
+#[cfg(target_arch = "arm")]
+#[unsafe(no_mangle)]
+pub extern "C" fn __aeabi_unwind_cpp_pr2() {}
 
 #[cfg(test)]
 mod tests {
