@@ -79,7 +79,7 @@ pub use errno::Errno;
 pub mod auxv;
 pub mod uapi;
 pub mod vdso;
-mod vgetrandom;
+pub mod vgetrandom;
 
 /// Raw entry primitives of the target's architecture (one file each), used by the expansion.
 /// Each wraps one `asm!` block; the register rules are documented at the top of each file.
