@@ -303,6 +303,16 @@ pub fn stats() -> Stats {
 }
 
 static THREAD_CACHE: AtomicBool = AtomicBool::new(true);
+/// Calls that found their thread's cached state taken or absent and used a pool state.
+static POOL_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many calls (`std`: of threads with the cache on) found the thread's cached state taken
+/// — a signal handler interrupting a call — or not there yet, and used a pool state instead.
+/// For tests.
+#[doc(hidden)]
+pub fn pool_calls() -> usize {
+    POOL_CALLS.load(Ordering::Relaxed)
+}
 
 /// Turns the thread cache off (`false`) for threads that have not cached a state yet: their
 /// calls then take a pool state per call, as without the `std` feature. For tests.
@@ -410,6 +420,7 @@ mod cache {
             };
             let _ = cell.compare_exchange(word, next, Ordering::Relaxed, Ordering::Relaxed);
         }
+        super::POOL_CALLS.fetch_add(1, Ordering::Relaxed);
         // SAFETY: forwarded.
         unsafe { super::call_with_pool_state(entry, buf, len, flags) }
     }
