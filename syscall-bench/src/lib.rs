@@ -224,6 +224,10 @@ macro_rules! probe {
     };
 }
 
+/// getrandom through the vDSO, the kernel entry, libc and the direct vDSO call (the main job's
+/// second table; probes written with the macro above).
+pub mod getrandom;
+
 /// The comparison of the main job: every mechanism the host offers, and libc.
 pub fn comparison() -> Vec<Probe> {
     let mut probes = vec![probe!(

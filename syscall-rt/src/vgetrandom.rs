@@ -104,10 +104,7 @@ impl VdsoFn {
             return fallback();
         };
         // SAFETY: the caller's guarantees, forwarded.
-        match unsafe { call(entry, buf, len, flags) } {
-            Some(ret) => ret,
-            None => fallback(),
-        }
+        unsafe { call(entry, buf, len, flags, fallback) }
     }
 }
 
@@ -144,11 +141,24 @@ unsafe fn call_with_pool_state<R: Register>(entry: usize, buf: R, len: R, flags:
     Some(ret)
 }
 
+/// Without `std`: every call takes a pool state.
+///
+/// # Safety
+/// As [`VdsoFn::getrandom`], with `entry` its resolved address.
 #[cfg(not(feature = "std"))]
 #[inline(always)]
-unsafe fn call<R: Register>(entry: usize, buf: R, len: R, flags: R) -> Option<R> {
+unsafe fn call<R: Register>(
+    entry: usize,
+    buf: R,
+    len: R,
+    flags: R,
+    fallback: impl FnOnce() -> R,
+) -> R {
     // SAFETY: forwarded.
-    unsafe { call_with_pool_state(entry, buf, len, flags) }
+    match unsafe { call_with_pool_state(entry, buf, len, flags) } {
+        Some(ret) => ret,
+        None => fallback(),
+    }
 }
 
 #[cfg(feature = "std")]
@@ -369,60 +379,67 @@ mod cache {
     /// # Safety
     /// As [`super::VdsoFn::getrandom`], with `entry` its resolved address.
     #[inline(always)]
-    pub(super) unsafe fn call<R: Register>(entry: usize, buf: R, len: R, flags: R) -> Option<R> {
-        CACHE.with(|cell| {
-            let state = cell.load(Ordering::Relaxed);
-            if state <= LAST_TAG {
-                // SAFETY: forwarded.
-                return unsafe { cold(cell, entry, buf, len, flags) };
-            }
-            // A signal handler running between the load and this store takes and returns
-            // the state itself, to completion, before we continue; one running after it finds
-            // TAKEN and uses a pool state.
-            cell.store(TAKEN, Ordering::Relaxed);
-            compiler_fence(Ordering::SeqCst);
-            // SAFETY: the state is out of the word: no other call can have it until we put
-            // it back; the caller's guarantees for the rest.
-            let ret = unsafe { super::vdso_call(entry, buf, len, flags, state) };
-            compiler_fence(Ordering::SeqCst);
-            cell.store(state, Ordering::Relaxed);
-            Some(ret)
-        })
-    }
-
-    /// Everything but the steady state: the thread's first call, a call interrupted by a
-    /// signal handler (the handler's call comes here), the exiting thread, the countdown.
-    #[cold]
-    #[inline(never)]
-    unsafe fn cold<R: Register>(
-        cell: &AtomicUsize,
+    pub(super) unsafe fn call<R: Register>(
         entry: usize,
         buf: R,
         len: R,
         flags: R,
-    ) -> Option<R> {
-        let word = cell.load(Ordering::Relaxed);
-        if word == EMPTY && super::THREAD_CACHE.load(Ordering::Relaxed) {
-            // The read-modify-write makes the word ours also against a signal handler that
-            // interrupted the caller's load (cold path: its cost does not matter).
-            if cell
-                .compare_exchange(EMPTY, TAKEN, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-            {
-                // SAFETY: forwarded; the word is TAKEN.
-                return unsafe { populate(cell, entry, buf, len, flags) };
-            }
-        } else if (COUNTDOWN_LAST..=COUNTDOWN_FIRST).contains(&word) {
-            let next = if word == COUNTDOWN_LAST {
-                EMPTY
-            } else {
-                word - 1
+        fallback: impl FnOnce() -> R,
+    ) -> R {
+        let state = CACHE.with(|cell| cell.load(Ordering::Relaxed));
+        if state <= LAST_TAG {
+            // SAFETY: forwarded.
+            return match unsafe { cold(entry, buf, len, flags) } {
+                Some(ret) => ret,
+                None => fallback(),
             };
-            let _ = cell.compare_exchange(word, next, Ordering::Relaxed, Ordering::Relaxed);
         }
-        super::POOL_CALLS.fetch_add(1, Ordering::Relaxed);
-        // SAFETY: forwarded.
-        unsafe { super::call_with_pool_state(entry, buf, len, flags) }
+        // A signal handler running between the load and this store takes and returns the
+        // state itself, to completion, before we continue; one running after it finds TAKEN
+        // and uses a pool state.
+        CACHE.with(|cell| cell.store(TAKEN, Ordering::Relaxed));
+        compiler_fence(Ordering::SeqCst);
+        // SAFETY: the state is out of the word: no other call can have it until we put it
+        // back; the caller's guarantees for the rest.
+        let ret = unsafe { super::vdso_call(entry, buf, len, flags, state) };
+        compiler_fence(Ordering::SeqCst);
+        CACHE.with(|cell| cell.store(state, Ordering::Relaxed));
+        ret
+    }
+
+    /// Everything but the steady state: the thread's first call, a call interrupted by a
+    /// signal handler (the handler's call comes here), the exiting thread, the countdown.
+    /// `None`: no state to be had, the caller makes the system call.
+    ///
+    /// # Safety
+    /// As [`call`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn cold<R: Register>(entry: usize, buf: R, len: R, flags: R) -> Option<R> {
+        CACHE.with(|cell| {
+            let word = cell.load(Ordering::Relaxed);
+            if word == EMPTY && super::THREAD_CACHE.load(Ordering::Relaxed) {
+                // The read-modify-write makes the word ours also against a signal handler
+                // that interrupted the caller's load (cold path: its cost does not matter).
+                if cell
+                    .compare_exchange(EMPTY, TAKEN, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    // SAFETY: forwarded; the word is TAKEN.
+                    return unsafe { populate(cell, entry, buf, len, flags) };
+                }
+            } else if (COUNTDOWN_LAST..=COUNTDOWN_FIRST).contains(&word) {
+                let next = if word == COUNTDOWN_LAST {
+                    EMPTY
+                } else {
+                    word - 1
+                };
+                let _ = cell.compare_exchange(word, next, Ordering::Relaxed, Ordering::Relaxed);
+            }
+            super::POOL_CALLS.fetch_add(1, Ordering::Relaxed);
+            // SAFETY: forwarded.
+            unsafe { super::call_with_pool_state(entry, buf, len, flags) }
+        })
     }
 
     /// The thread's first call: take a state, and keep it when the thread-exit destructor can
