@@ -9,7 +9,8 @@
 //!
 //! `cargo run --release -p syscall-bench --bin instruction-count [-- --check]`: prints the table;
 //! with `--check`, exits 1 when a stub exceeds its budget (0 extra instructions for raw returns,
-//! 2 for `Result` decoding, 2 for the vDSO's resolved-once check). Runs on x86_64 only.
+//! 2 for `Result` decoding, 2 for the vDSO's resolved-once check, 16 for getrandom's thread
+//! cache; vDSO pairs are also checked from below). Runs on x86_64 only.
 //! `--run-probes` only calls each probe once, for `scripts/callgrind-counts.sh`.
 
 #[cfg(all(
