@@ -317,25 +317,32 @@ pub mod hand {
         int80_5(a1 => "ecx", a2 => "edx", a3 => "esi", a4 => "edi")
     );
 
-    /// `int 0x80` from 64-bit code with 6 arguments.
+    /// `int 0x80` from 64-bit code with 6 arguments, for a call that returns an address.
     ///
     /// # Safety
     /// The system call `nr` with these arguments must be sound to make.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub unsafe fn int80_6(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32, a5: u32) -> isize {
-        let ret: i32;
-        // SAFETY: the caller's; rbx and rbp are restored before the asm ends.
+        let ret: u32;
+        // SAFETY: the caller's; rbx and rbp trade places with a0 and r12 (which old kernels
+        // keep, unlike r8-r11) and are restored before the asm ends.
         unsafe {
-            asm!("xchg {a0:r}, rbx", "mov r11, rbp", "mov ebp, {a5:e}", "int 0x80",
-                 "mov rbp, r11", "xchg {a0:r}, rbx",
-                 a0 = inout(reg) u64::from(a0) => _, a5 = in(reg) a5,
+            asm!("xchg {a0:r}, rbx", "xchg r12, rbp", "int 0x80",
+                 "xchg r12, rbp", "xchg {a0:r}, rbx",
+                 a0 = inout(reg) u64::from(a0) => _, inout("r12") u64::from(a5) => _,
                  inlateout("eax") nr => ret,
                  in("ecx") a1, in("edx") a2, in("esi") a3, in("edi") a4,
-                 lateout("r8") _, lateout("r9") _, lateout("r10") _, out("r11") _,
+                 lateout("r8") _, lateout("r9") _, lateout("r10") _, lateout("r11") _,
                  options(nostack, preserves_flags));
         }
-        ret as isize
+        // mmap2 returns an address below 4 GiB or -errno: zero-extend the one, sign-extend
+        // the other (what a careful caller of a pointer-returning call writes).
+        if ret > -4096i32 as u32 {
+            ret as i32 as isize
+        } else {
+            ret as isize
+        }
     }
 
     static CLOCK_GETTIME: AtomicUsize = AtomicUsize::new(0);
@@ -643,6 +650,10 @@ macro_rules! probe {
         }
     };
 }
+
+/// getrandom through the vDSO, the kernel entry, libc and the direct vDSO call (the main job's
+/// second table; probes written with the macro above).
+pub mod getrandom;
 
 /// The comparison of the main job: every mechanism the host offers, and libc.
 pub fn comparison() -> Vec<Probe> {

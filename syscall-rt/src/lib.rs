@@ -61,6 +61,32 @@
 //! The expansion is one `#[cfg]`-gated function per table, each calling one
 //! `#[inline(always)]` primitive of [`__private`] that wraps a single `asm!` block with exactly
 //! the clobbers of its ABI (documented at each architecture's module).
+//!
+//! # `getrandom` through the vDSO
+//!
+//! Where the table lists a vgetrandom symbol (x86_64 `__vdso_getrandom`, aarch64
+//! `__kernel_getrandom`, riscv64 `__vdso_getrandom`), `getrandom` — [`sys::getrandom`] and your
+//! own `#[fast_syscall] unsafe fn getrandom(..)` — defaults to the vDSO (Linux 6.11+ on x86_64,
+//! 6.12+ on arm64): no system call per call. The vDSO function needs an opaque state per
+//! concurrent caller, which [`vgetrandom`] manages:
+//!
+//! - **Design.** A lock-free pool of states in pages mapped exactly as the vDSO asks
+//!   (`MAP_DROPPABLE`: dropped under memory pressure, zeroed in a forked child), taken and
+//!   returned per call with one compare-and-swap and one `fetch_or` — no libc, no locks, no TLS,
+//!   usable from any thread and from signal handlers. With `std`, each thread also caches one
+//!   state in a thread-local, taken out for the duration of a call (a signal handler that
+//!   interrupts the call uses a pool state of its own, never the same one) and given back when
+//!   the thread exits; the steady state is then two plain stores around the vDSO call.
+//! - **Memory.** 192 bytes per thread that calls `getrandom` (a 144-byte state at a cache-line
+//!   stride), in 4 KiB pages of 21 states mapped on demand and re-used, never unmapped: one
+//!   page for up to 21 threads. [`vgetrandom::stats`] gives the current figures.
+//! - **Failure behaviour.** Always the system call, never a panic: no vDSO or symbol (older
+//!   kernels, qemu-user, i386), a failed params query, an `mmap` that fails. The results are the
+//!   system call's, errors included, except that the vDSO serves `GRND_RANDOM | GRND_INSECURE`,
+//!   which the system call refuses with `EINVAL`; an invalid buffer faults instead of giving
+//!   `EFAULT` (the buffer must be valid in any case: the function is `unsafe`).
+//!
+//! The whole contract, the thread-cache details and their limits: [`vgetrandom`].
 
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -81,7 +107,7 @@ pub mod auxv;
 pub mod libc_free;
 pub mod uapi;
 pub mod vdso;
-mod vgetrandom;
+pub mod vgetrandom;
 
 /// Raw entry primitives of the target's architecture (one file each), used by the expansion.
 /// Each wraps one `asm!` block; the register rules are documented at the top of each file.

@@ -328,22 +328,24 @@ pub unsafe fn int80_5(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32) -> R
 #[inline(always)]
 pub unsafe fn int80_6(nr: u32, a0: u32, a1: u32, a2: u32, a3: u32, a4: u32, a5: u32) -> Reg {
     let ret: u32;
-    // SAFETY: as in `int80_1`. The caller's rbp is parked in a5's register across the gate, never
-    // in r8-r11, which kernels before 4.17 zero on this path: r8-r11 are early clobbers here
-    // (`out`), so neither input lands in them. The second xchg restores rbp before the asm ends,
-    // so the frame pointer is intact whenever Rust code can see it.
+    // SAFETY: as in `int80_1`. The 6th argument arrives in r12 and trades places with rbp for
+    // the gate, so the caller's rbp waits in r12, which every kernel preserves on this path —
+    // not in r8-r11, which kernels before 4.17 zero. r12 is named, not chosen by the compiler:
+    // a chosen register could be rbx, which the first xchg overwrites. The second pair of
+    // xchg restores rbp and rbx before the asm ends, so the frame pointer is intact whenever
+    // Rust code can see it.
     unsafe {
         core::arch::asm!(
             "xchg {a0:r}, rbx",
-            "xchg {a5:r}, rbp",
+            "xchg r12, rbp",
             "int 0x80",
-            "xchg {a5:r}, rbp",
+            "xchg r12, rbp",
             "xchg {a0:r}, rbx",
             a0 = inout(reg) u64::from(a0) => _,
-            a5 = inout(reg) u64::from(a5) => _,
+            inout("r12") u64::from(a5) => _,
             inlateout("eax") nr => ret,
             in("ecx") a1, in("edx") a2, in("esi") a3, in("edi") a4,
-            out("r8") _, out("r9") _, out("r10") _, out("r11") _,
+            lateout("r8") _, lateout("r9") _, lateout("r10") _, lateout("r11") _,
             options(nostack, preserves_flags)
         );
     }
