@@ -127,6 +127,11 @@ clock: vDSO" ] || { echo "no-std-hello ($triple, $profile) printed: $out" >&2; r
 # host-side (and tested there).
 TEST_ARGS=(-p syscall-rt -p syscall-tests)
 run() { local s=$SECONDS; echo "=== $*"; "$@"; stamp "ok ($((SECONDS - s))s): $*"; }
+# The runtime crate's documentation for the target (docs.rs builds each one), without warnings.
+docs() {  # docs TRIPLE [cargo args...]
+  local triple=$1; shift
+  RUSTDOCFLAGS="-D warnings" run cargo doc -q --no-deps -p syscall-rt "$@" --target "$triple"
+}
 for t in "$@"; do
   case $t in
     i686)
@@ -139,16 +144,21 @@ for t in "$@"; do
       # (ptrace single-stepping; fails over budget or on an unexpected kernel entry).
       run cargo run -q --release -p syscall-bench --bin instruction-count --target i686-unknown-linux-gnu -- --check
       example i686-unknown-linux-gnu ""
+      docs i686-unknown-linux-gnu
       ;;
     # Tests that start a child process need the emulator too (binfmt_misc is not mounted).
     aarch64) emulated AARCH64_UNKNOWN_LINUX_GNU aarch64-unknown-linux-gnu qemu-aarch64 /usr/aarch64-linux-gnu
-             example aarch64-unknown-linux-gnu "$QEMU10/bin/qemu-aarch64" ;;
+             example aarch64-unknown-linux-gnu "$QEMU10/bin/qemu-aarch64"
+             docs aarch64-unknown-linux-gnu ;;
     armv7) emulated ARMV7_UNKNOWN_LINUX_GNUEABIHF armv7-unknown-linux-gnueabihf qemu-arm /usr/arm-linux-gnueabihf
-           example armv7-unknown-linux-gnueabihf "$QEMU10/bin/qemu-arm" ;;
+           example armv7-unknown-linux-gnueabihf "$QEMU10/bin/qemu-arm"
+           docs armv7-unknown-linux-gnueabihf ;;
     riscv64) RUSTC_BOOTSTRAP=1 emulated RISCV64GC_UNKNOWN_LINUX_GNU riscv64gc-unknown-linux-gnu \
                qemu-riscv64 /usr/riscv64-linux-gnu -Zbuild-std=std,panic_abort
-             RUSTC_BOOTSTRAP=1 example riscv64gc-unknown-linux-gnu "$QEMU10/bin/qemu-riscv64" -Zbuild-std=core ;;
-    x32) RUSTC_BOOTSTRAP=1 run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target x86_64-unknown-linux-gnux32 --no-run ;;
+             RUSTC_BOOTSTRAP=1 example riscv64gc-unknown-linux-gnu "$QEMU10/bin/qemu-riscv64" -Zbuild-std=core
+             RUSTC_BOOTSTRAP=1 docs riscv64gc-unknown-linux-gnu -Zbuild-std=std,panic_abort ;;
+    x32) RUSTC_BOOTSTRAP=1 run cargo test -Zbuild-std=std,panic_abort "${TEST_ARGS[@]}" --target x86_64-unknown-linux-gnux32 --no-run
+         RUSTC_BOOTSTRAP=1 docs x86_64-unknown-linux-gnux32 -Zbuild-std=std,panic_abort ;;
     # riscv32: no C library or std for it on Debian 12; the runtime crate (stubs, generated API)
     # is compile-checked as no_std.
     riscv32) RUSTC_BOOTSTRAP=1 run cargo check -Zbuild-std=core,alloc -p syscall-rt --no-default-features --target riscv32gc-unknown-linux-gnu ;;

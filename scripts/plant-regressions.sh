@@ -11,6 +11,7 @@
 #                                                installed by scripts/cross.sh i686; about a
 #                                                minute more)
 #   bash scripts/plant-regressions.sh --list     names of the plants
+#   PLANT_ONLY=REGEX bash scripts/plant-regressions.sh   only the plants whose name matches
 #
 # Builds use the normal target directories (incremental, so each plant costs seconds); the
 # artifacts of the last plant stay there until cargo rebuilds them on next use, which it does
@@ -18,7 +19,8 @@
 #
 # The gates: scripts/callgrind-counts.sh, the ptrace instruction counter
 # (syscall-bench/src/bin/instruction-count.rs --check), tests/tests/vdso_no_kernel_entry.rs,
-# tests/tests/registers.rs and tests/tests/differential.rs.
+# tests/tests/registers.rs, tests/tests/differential.rs, the main job's output test
+# (syscall-bench/tests/main_job.rs) and scripts/package-check.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -65,6 +67,7 @@ bad=0
 # check NAME BUILD-COMMAND GATE-COMMAND: builds (must succeed), runs the gate (must fail).
 check() {
   local name=$1 build=$2 gate=$3 log="$backup/log"
+  [[ $name =~ ${PLANT_ONLY:-.} ]] || return 0
   echo "=== $name"
   if ! (eval "$build") >"$log" 2>&1; then
     echo "plant-regressions: $name: the planted build failed (the plant must compile):" >&2
@@ -95,7 +98,8 @@ SKIP_VDSO='s/            addr => Some\(addr\),/            _addr => None,/'
 names=(nop-before-syscall:callgrind nop-before-syscall:instruction-count
        probe-never-called:callgrind vdso-skipped:instruction-count vdso-skipped:vdso_no_kernel_entry
        rbx-not-restored:registers xmm5-clobbered:registers harness-sees-xmm3-clobbered:registers
-       args-swapped:differential)
+       args-swapped:differential rbp-not-restored-by-int80-6:registers
+       progress-on-a-pipe:main_job table-outside-the-package:package-check)
 [ $i686 = 1 ] && names+=(i686-nop-before-call:instruction-count i686-vdso-skipped:instruction-count
                          i686-vdso-skipped:vdso_no_kernel_entry i686-esi-not-restored:registers-release)
 if [ $list = 1 ]; then printf '%s\n' "${names[@]}"; exit 0; fi
@@ -145,24 +149,43 @@ check "args-swapped:differential" \
   "cargo test -q -p syscall-tests --test differential"
 restore
 
+# 8. int 0x80 with 6 arguments from x86_64 leaves the 6th argument in rbp (r12 not traded back).
+plant $RT64 's/"int 0x80",\n(\s*)"xchg r12, rbp",/"int 0x80",/'
+check "rbp-not-restored-by-int80-6:registers" "$REG_TEST --no-run" "$REG_TEST"
+restore
+
+# 9. The main job draws its progress line into a log (stderr not a terminal).
+plant syscall-bench/src/main.rs 's/on: std::io::stderr\(\)\.is_terminal\(\),/on: true,/'
+check "progress-on-a-pipe:main_job" \
+  "cargo test -q --release -p syscall-bench --test main_job --no-run" \
+  "cargo test -q --release -p syscall-bench --test main_job"
+restore
+
+# 10. syscall-table embeds a table from outside its package: it builds in the workspace, and
+# packaging with verification must fail.
+plant syscall-table/src/lib.rs 's|include_str!\("../tables/x86_64.toml"\)|include_str!("../../tables/x86_64.toml")|'
+check "table-outside-the-package:package-check" "cargo build -q -p syscall-table" \
+  "bash scripts/package-check.sh"
+restore
+
 if [ $i686 = 1 ]; then
   # Debian's compiler and the i686 std, as scripts/cross.sh sets them up.
   I686_ENV='export PATH=/usr/bin:$PATH CARGO_TARGET_DIR='"$root"'/target/debian; unset RUSTUP_TOOLCHAIN RUSTC RUSTFLAGS'
   T=i686-unknown-linux-gnu
   BUILD_IC32="$I686_ENV; cargo build -q --release -p syscall-bench --bin instruction-count --target $T"
   RUN_IC32="target/debian/$T/release/instruction-count --check"
-  # 8. A nop before the call into __kernel_vsyscall (sysenter 0-3 arguments).
+  # 11. A nop before the call into __kernel_vsyscall (sysenter 0-3 arguments).
   plant $RT32 's/^(\s*)"call \{entry\}",$/$1"nop",\n$1"call {entry}",/mg'
   check "i686-nop-before-call:instruction-count" "$BUILD_IC32" "$RUN_IC32"
   restore
-  # 9. The vDSO skipped on i686.
+  # 12. The vDSO skipped on i686.
   plant $VDSO "$SKIP_VDSO"
   check "i686-vdso-skipped:instruction-count" "$BUILD_IC32" "$RUN_IC32"
   check "i686-vdso-skipped:vdso_no_kernel_entry" \
     "$I686_ENV; cargo test -q -p syscall-tests --test vdso_no_kernel_entry --target $T --no-run" \
     "$I686_ENV; cargo test -q -p syscall-tests --test vdso_no_kernel_entry --target $T"
   restore
-  # 10. sysenter with 4 arguments leaves esi holding the 4th argument (stack kept balanced).
+  # 13. sysenter with 4 arguments leaves esi holding the 4th argument (stack kept balanced).
   # Seen by the live-value checks in release (the wrapper harness saves esi itself there).
   plant $RT32 's/(pub unsafe fn sysenter4.*?)"pop esi",/$1"add esp, 4",/s'
   check "i686-esi-not-restored:registers-release" \

@@ -1,7 +1,7 @@
 //! `getrandom` of 16 bytes: fast-syscall's vDSO path (the default), its kernel entry, libc's
-//! `getrandom()`, and the physical limit — the vDSO function called directly with a state
-//! allocated beforehand (what the vDSO path would cost with no state management at all).
-//! The criterion bench (`benches/getrandom.rs`) adds rustix and the `getrandom` crate.
+//! `getrandom()`, rustix, the `getrandom` crate, and the physical limit — the vDSO function
+//! called directly with a state allocated beforehand (what the vDSO path would cost with no
+//! state management at all). The criterion bench (`benches/getrandom.rs`) measures the same.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -165,6 +165,16 @@ pub fn comparison() -> Vec<Probe> {
         let mut b = [0u8; 16];
         // SAFETY: a writable buffer.
         unsafe { libc::getrandom(b.as_mut_ptr().cast(), 16, 0) };
+        b
+    }));
+    probes.push(probe!("getrandom 16 B", "rustix::rand::getrandom", {
+        let mut b = [0u8; 16];
+        let _ = rustix::rand::getrandom(&mut b, rustix::rand::GetRandomFlags::empty());
+        b
+    }));
+    probes.push(probe!("getrandom 16 B", "getrandom crate (fill)", {
+        let mut b = [0u8; 16];
+        let _ = getrandom::fill(&mut b);
         b
     }));
     if !direct::setup() {

@@ -1,10 +1,13 @@
 //! The main job: what a system call costs on this machine, through every mechanism the target
-//! offers, against libc. Prints ns per call (median of repeated runs, with min–max) and the
-//! ratio to the fastest.
+//! offers, against libc; then getrandom through the vDSO against the kernel entry, libc, rustix
+//! and the `getrandom` crate. Prints ns per call (median of repeated runs, with min–max) and
+//! the ratio to the fastest, as Markdown tables or, with `--json`, as one JSON document.
 //!
-//! `cargo run --release -p syscall-bench` (under a minute); `-- --long` for longer, steadier runs.
+//! `cargo run --release -p syscall-bench` (under a minute); `-- --long` for longer, steadier
+//! runs; `-- --json` (or `--format json`) for tools. Progress goes to stderr only when stderr is
+//! a terminal, so logs hold no escape codes.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::time::{Duration, Instant};
 
 use syscall_bench::{Probe, comparison, ns_per_call};
@@ -55,28 +58,174 @@ fn cpu() -> String {
         .unwrap_or_else(|| "unknown CPU".into())
 }
 
-fn main() {
-    let long = std::env::args().any(|a| a == "--long");
-    if std::env::args().any(|a| a == "-h" || a == "--help") {
-        println!(
-            "usage: syscall-bench [--long]\n\nMeasures getpid and clock_gettime through every entry mechanism of this target and libc.\n--long: 41 runs of 300 ms per call instead of 21 of 100 ms."
-        );
-        return;
+const USAGE: &str = "usage: syscall-bench [--long | --quick] [--json | --format json|markdown]
+
+Measures getpid and clock_gettime through every entry mechanism of this target and libc, then
+getrandom 16 B through the vDSO, the kernel entry, libc, rustix and the getrandom crate.
+--long: 41 runs of 300 ms per call instead of 21 of 100 ms; --quick: 3 of 10 ms (a smoke test).
+--json: the results as one JSON document on stdout (no tables).";
+
+/// What the command line asks for.
+struct Options {
+    long: bool,
+    quick: bool,
+    json: bool,
+}
+
+fn options() -> Result<Option<Options>, String> {
+    let mut o = Options {
+        long: false,
+        quick: false,
+        json: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--long" => o.long = true,
+            "--quick" => o.quick = true,
+            "--json" => o.json = true,
+            "--format" => match args.next().as_deref() {
+                Some("json") => o.json = true,
+                Some("markdown") => o.json = false,
+                other => return Err(format!("--format takes json or markdown, not {other:?}")),
+            },
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
     }
-    let (runs, per_run) = if long {
+    Ok(Some(o))
+}
+
+/// Progress on stderr, only when a person watches it (a terminal), erased when done.
+struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    fn show(&self, what: std::fmt::Arguments) {
+        if self.on {
+            eprint!("\r\x1b[2Kmeasuring {what} …");
+            let _ = std::io::stderr().flush();
+        }
+    }
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+/// `s` as a JSON string.
+fn json_str(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn json_rows(rows: &[Row], base: f64, key: &str) -> String {
+    let items: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{{\"call\": {}, \"{key}\": {}, \"median_ns\": {:.2}, \"min_ns\": {:.2}, \"max_ns\": {:.2}, \"ratio\": {:.3}}}",
+                json_str(r.call),
+                json_str(r.how),
+                r.median,
+                r.min,
+                r.max,
+                r.median / base
+            )
+        })
+        .collect();
+    format!("[\n    {}\n  ]", items.join(",\n    "))
+}
+
+fn main() -> std::process::ExitCode {
+    let opts = match options() {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            println!("{USAGE}");
+            return std::process::ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("syscall-bench: {e}\n\n{USAGE}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let (runs, per_run) = if opts.long {
         (41, Duration::from_millis(300))
+    } else if opts.quick {
+        (3, Duration::from_millis(10))
     } else {
         (21, Duration::from_millis(100))
     };
-    let release = std::env::var("PROFILE")
-        .map(|p| p == "release")
-        .unwrap_or(!cfg!(debug_assertions));
+    let progress = Progress {
+        on: std::io::stderr().is_terminal(),
+    };
+    let release = !cfg!(debug_assertions);
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let start = Instant::now();
+    let probes = comparison();
+    let mut rows = Vec::new();
+    for (i, p) in probes.iter().enumerate() {
+        progress.show(format_args!(
+            "[{}/{}] {} via {}",
+            i + 1,
+            probes.len(),
+            p.call,
+            p.how
+        ));
+        rows.push(measure(p, runs, per_run));
+    }
+    let random_probes = syscall_bench::getrandom::comparison();
+    let mut random = Vec::new();
+    for (i, p) in random_probes.iter().enumerate() {
+        progress.show(format_args!(
+            "[{}/{}] {} via {}",
+            i + 1,
+            random_probes.len(),
+            p.call,
+            p.how
+        ));
+        random.push(measure(p, runs, per_run));
+    }
+    progress.done();
+    let fastest = rows.iter().map(|r| r.median).fold(f64::INFINITY, f64::min);
+    let first = random[0].median;
+    let find = |how: &str| {
+        random
+            .iter()
+            .find(|r| r.how.starts_with(how))
+            .map(|r| r.median)
+    };
+    let ours = find("fast-syscall default");
+    let kernel_entry = find("kernel entry");
+    if opts.json {
+        println!(
+            "{{\n  \"machine\": {{\"cpu\": {}, \"kernel\": {}, \"cores\": {cores}, \"target_arch\": {}, \"release\": {release}}},\n  \"runs\": {runs},\n  \"run_ms\": {},\n  \"mechanisms\": {},\n  \"getrandom\": {},\n  \"seconds\": {:.1}\n}}",
+            json_str(&cpu()),
+            json_str(kernel.trim()),
+            json_str(std::env::consts::ARCH),
+            per_run.as_millis(),
+            json_rows(&rows, fastest, "mechanism"),
+            json_rows(&random, first, "path"),
+            start.elapsed().as_secs_f64()
+        );
+        return std::process::ExitCode::SUCCESS;
+    }
     println!(
-        "fast-syscall: system-call cost on this machine ({}, Linux {}, {} cores, target {}{})",
+        "fast-syscall: system-call cost on this machine ({}, Linux {}, {cores} cores, target {}{})",
         cpu(),
         kernel.trim(),
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
         std::env::consts::ARCH,
         if release {
             ""
@@ -84,22 +233,6 @@ fn main() {
             ", DEBUG BUILD: use --release"
         }
     );
-    let start = Instant::now();
-    let probes = comparison();
-    let mut rows = Vec::new();
-    for (i, p) in probes.iter().enumerate() {
-        eprint!(
-            "\r\x1b[2Kmeasuring [{}/{}] {} via {} …",
-            i + 1,
-            probes.len(),
-            p.call,
-            p.how
-        );
-        let _ = std::io::stderr().flush();
-        rows.push(measure(p, runs, per_run));
-    }
-    eprint!("\r\x1b[2K");
-    let fastest = rows.iter().map(|r| r.median).fold(f64::INFINITY, f64::min);
     println!("\n| call | mechanism | ns/call (median) | min – max | × fastest |");
     println!("|---|---|---:|---:|---:|");
     for r in &rows {
@@ -113,24 +246,9 @@ fn main() {
             r.median / fastest
         );
     }
-    println!(
-        "\n{} runs per row, each a batch of calls lasting about {} ms; total {:.1} s.",
-        runs,
-        per_run.as_millis(),
-        start.elapsed().as_secs_f64()
-    );
-    getrandom_section(runs, per_run);
-}
-
-/// getrandom 16 B: fast-syscall's vDSO path against the kernel entry, libc, and the vDSO
-/// function called directly with a pre-allocated state (the physical limit, the first row).
-fn getrandom_section(runs: usize, per_run: Duration) {
-    let probes = syscall_bench::getrandom::comparison();
-    let rows: Vec<Row> = probes.iter().map(|p| measure(p, runs, per_run)).collect();
-    let base = rows[0].median;
     println!("\n| call | path | ns/call (median) | min – max | × first row |");
     println!("|---|---|---:|---:|---:|");
-    for r in &rows {
+    for r in &random {
         println!(
             "| {} | {} | {:.1} | {:.1} – {:.1} | {:.2}× |",
             r.call,
@@ -138,19 +256,20 @@ fn getrandom_section(runs: usize, per_run: Duration) {
             r.median,
             r.min,
             r.max,
-            r.median / base
+            r.median / first
         );
     }
-    let find = |how: &str| {
-        rows.iter()
-            .find(|r| r.how.starts_with(how))
-            .map(|r| r.median)
-    };
-    if let (Some(ours), Some(kernel)) = (find("fast-syscall default"), find("kernel entry")) {
+    if let (Some(ours), Some(kernel_entry)) = (ours, kernel_entry) {
         println!(
             "\ngetrandom: fast-syscall's default path is {:.1}× faster than the kernel entry and {:.2}× the direct vDSO call.",
-            kernel / ours,
-            ours / base
+            kernel_entry / ours,
+            ours / first
         );
     }
+    println!(
+        "\n{runs} runs per row, each a batch of calls lasting about {} ms; total {:.1} s.",
+        per_run.as_millis(),
+        start.elapsed().as_secs_f64()
+    );
+    std::process::ExitCode::SUCCESS
 }

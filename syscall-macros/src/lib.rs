@@ -2,9 +2,9 @@
 //! compile time and expanded into an inline-assembly stub for every supported ABI.
 //!
 //! Use it through `syscall-rt`, which re-exports it and holds the primitives the expansion
-//! calls; see that crate's documentation for the contract. The macro works in three stages, each
-//! in its own module: [`ast`] parses the declaration, [`valid`] checks it against one ABI's
-//! table, [`expand`] emits one `#[cfg]`-gated function per table. Every problem becomes a
+//! calls; [`fast_syscall`] documents the whole contract. The macro works in three stages, each
+//! in its own module: `ast.rs` parses the declaration, `valid.rs` checks it against one ABI's
+//! table, `expand.rs` emits one `#[cfg]`-gated function per table. Every problem becomes a
 //! `compile_error!` spanned on the user's tokens; the macro never panics on user input.
 
 mod ast;
@@ -18,7 +18,7 @@ mod valid;
 
 use proc_macro::TokenStream;
 
-/// Declares a system call; see `syscall_rt::fast_syscall` for the documentation.
+#[doc = include_str!("../doc/fast_syscall.md")]
 #[proc_macro_attribute]
 pub fn fast_syscall(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::fast_syscall(args.into(), input.into()).into()

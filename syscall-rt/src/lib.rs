@@ -16,51 +16,26 @@
 //! assert_eq!(unsafe { write(-1, msg.as_ptr(), msg.len()) }, Err(Errno::EBADF));
 //! ```
 //!
-//! # `#[fast_syscall]`
+//! # Contents
 //!
-//! Applies to a function declaration without a body (optionally `pub`, `unsafe`, with attributes
-//! and doc comments, which are kept). Options: `name = "…"` (the system call, default: the
-//! function's name) and `via = "syscall" | "sysenter" | "int80" | "svc" | "ecall" | "vdso"`.
+//! - [`fast_syscall`] — the attribute; its page is the whole contract: options (`name`, `via`,
+//!   `abi`, `table`), argument rules, return shapes, mechanisms per target, what needs `unsafe`
+//!   and why, the errors you may see, your own tables.
+//! - [`sys`] — every system call of the target's table, already declared (generated from the
+//!   tables; each function shows the C prototype, the number and the mechanism).
+//! - [`nr`] and [`arch`] — the numbers of the target's ABI, and of every ABI on any host, with
+//!   each ABI's `AUDIT_ARCH` for seccomp filters.
+//! - [`uapi`] — the target ABI's kernel types and constants (linux-raw-sys), which [`sys`]
+//!   takes pointers to.
+//! - [`Errno`] — the error of a failed call, with names, `Display` and `std` conversions.
+//! - [`auxv`] and [`vdso`] — the auxiliary vector and the vDSO's symbols, found without libc
+//!   (or handed over by a libc-free `_start` with [`auxv::init_from_stack`]).
+//! - [`vgetrandom`] — the state management behind `getrandom` through the vDSO.
+//! - [`raw`] — the entry primitives, one `asm!` block each, with each architecture's register
+//!   and clobber rules.
 //!
-//! At compile time, against the table of every ABI (`tables/*.toml`), each failure a
-//! `compile_error!` on your tokens:
-//! - the system call exists (an unknown name suggests the closest; a name another ABI lacks,
-//!   like `fork` or `open` on aarch64, names the replacement in that ABI's branch only);
-//! - the argument count, and each argument's type: integers of the kernel's width (signedness
-//!   may differ; a 16-bit `umode_t` also takes a 32-bit integer; `isize`/`usize` have the
-//!   target's pointer width), raw pointers where the kernel takes pointers, `*mut` where it
-//!   writes. Aliases (`c_int`, `RawFd`), `::core::primitive::u32` and `macro_rules!` `$t:ty`
-//!   fragments are accepted; every integer goes through a width-checking trait, so an alias or a
-//!   shadowed primitive name of the wrong width is refused. A parameter under `#[cfg(…)]`
-//!   exists where its predicate holds;
-//! - `unsafe fn` when the call takes pointers or can break memory or I/O safety otherwise
-//!   (`exit`, `close`, `dup2`, `munmap`, `mprotect`, `brk`, `clone`, `ioctl`, `prctl`, …: the
-//!   table's `needs_unsafe` gives the reason, shown in the error);
-//! - the return shape: an integer at least as wide as the call's result (`isize`, `usize`,
-//!   `i64`, `u64`, `i32`, `u32`, … or an alias; `lseek` returns a 64-bit `off_t` on x86_64, so
-//!   `i32` is refused), the kernel's value as is; `Result<T, Errno>` with such an integer or
-//!   `()` (errors are -4095..=-1); and `!` for `exit` and `exit_group`, which must use it;
-//! - `via` is available on the target: `int80` from x86_64 uses the **i386** numbers and
-//!   truncates registers to 32 bits, so pointers and wider integers are refused there.
-//!
-//! Arguments reach the kernel extended by the table's kind, not by the Rust type's sign (x32's
-//! 32-bit `long` is sign-extended even from a `u32`; riscv64 sign-extends every 32-bit value, as
-//! its C ABI requires for the vDSO). A result register narrower than the declared type (i386,
-//! Arm, riscv32, `int80` from x86_64) is extended by the call's return kind: addresses and
-//! unsigned ids zero-extend, signed values sign-extend, and `-errno` stays negative.
-//!
-//! The expansion binds no local variable and names everything by absolute path
-//! (`::core::primitive::u64`, the runtime crate under the name your `Cargo.toml` gives it), so
-//! nothing in your scope can change what reaches the kernel.
-//!
-//! The default mechanism is the vDSO where the table lists a vDSO function for the call
-//! (falling back to the kernel entry when the image or symbol is missing), else the ABI's fast
-//! gate: `syscall` (x86_64, x32), `sysenter` through `__kernel_vsyscall` (i386, falling back to
-//! `int 0x80` without `AT_SYSINFO`), `svc` (Arm, AArch64), `ecall` (RISC-V).
-//!
-//! The expansion is one `#[cfg]`-gated function per table, each calling one
-//! `#[inline(always)]` primitive of [`__private`] that wraps a single `asm!` block with exactly
-//! the clobbers of its ABI (documented at each architecture's module).
+//! Features: `std` (default), `libc-free` (the symbols a `#![no_std]` program without a C
+//! library needs: the `libc_free` module), `user-tables` (`#[fast_syscall(table = "…")]`).
 //!
 //! # `getrandom` through the vDSO
 //!
@@ -185,9 +160,9 @@ pub mod sys;
 #[path = "sys/riscv32.rs"]
 pub mod sys;
 
-/// The README's examples, compiled and run as doctests.
+/// This crate's README (its crates.io page), compiled and run as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
 /// What the `#[fast_syscall]` expansion calls. Not a stable API.

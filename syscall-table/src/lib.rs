@@ -186,3 +186,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     }
     d[a.len() * w + b.len()]
 }
+
+/// This crate's README (its crates.io page), compiled and run as doctests.
+#[cfg(all(doctest, feature = "embedded"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -279,3 +279,9 @@ pub mod int80 {
     #[fast_syscall(name = "clock_gettime64", via = "int80")]
     pub unsafe fn clock_gettime(clock: i32, tp: *mut super::Timespec) -> Result<(), Errno>;
 }
+
+/// The repository README's examples, compiled and run as doctests (the crate READMEs are
+/// doctested by their crates).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct RootReadmeDoctests;

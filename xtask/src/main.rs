@@ -135,6 +135,7 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
     let mut files = codegen::render(&tables);
     let tables: Vec<syscall_table::Table> = tables.into_iter().map(|(t, _)| t).collect();
     files.push(codegen::libc_test(&root, &tables)?);
+    files.push(codegen::schema_copy(&root)?);
     files.push(layouts::render(&root, &tables)?);
     write_or_check(&root, &files, flags.check, "cargo xtask codegen")
 }
