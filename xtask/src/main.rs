@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check]
-       cargo xtask build-cost [--runs N]
+       cargo xtask build-cost [--runs N] [--only decls|hello|first]
        cargo xtask import [--kernel DIR] [--signatures FILE] [--vdso FILE] [--overrides FILE]
                           [--out DIR] [--check]
 
@@ -39,15 +39,22 @@ fn main() -> ExitCode {
         Some("import") => run_import(&args[1..]),
         Some("codegen") => run_codegen(&args[1..]),
         Some("build-cost") => {
-            let runs = match args.get(1).map(String::as_str) {
-                Some("--runs") => args
-                    .get(2)
-                    .and_then(|n| n.parse().ok())
-                    .ok_or_else(|| format!("--runs needs a number\n\n{USAGE}")),
-                None => Ok(3),
-                Some(other) => Err(format!("unknown argument `{other}`\n\n{USAGE}")),
-            };
-            runs.and_then(|runs| build_cost::run(&workspace_root(), runs))
+            let mut runs = Ok(3);
+            let mut only = None;
+            let mut rest = args[1..].iter();
+            while let Some(a) = rest.next() {
+                match a.as_str() {
+                    "--runs" => {
+                        runs = rest
+                            .next()
+                            .and_then(|n| n.parse().ok())
+                            .ok_or_else(|| format!("--runs needs a number\n\n{USAGE}"));
+                    }
+                    "--only" => only = rest.next().cloned(),
+                    other => runs = Err(format!("unknown argument `{other}`\n\n{USAGE}")),
+                }
+            }
+            runs.and_then(|runs| build_cost::run(&workspace_root(), runs, only.as_deref()))
         }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
