@@ -99,6 +99,12 @@ pub unsafe fn dup3(oldfd: u32, newfd: u32, flags: i32) -> Result<i32, Errno>;
 pub fn fsync(fd: u32) -> Result<(), Errno>;
 #[fast_syscall]
 pub fn tee(fdin: i32, fdout: i32, len: usize, flags: u32) -> Result<usize, Errno>;
+/// The kernel's `unsigned long`: 64 bits on x32, whose pointers are 32.
+#[cfg(not(all(target_arch = "x86_64", target_pointer_width = "32")))]
+pub type ULong = usize;
+/// The kernel's `unsigned long`: 64 bits on x32, whose pointers are 32.
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
+pub type ULong = u64;
 /// `off_t`: the kernel's `long`, which on x32 is 64 bits while pointers are 32.
 #[cfg(not(all(target_arch = "x86_64", target_pointer_width = "32")))]
 pub type Off = isize;

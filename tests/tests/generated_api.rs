@@ -30,9 +30,15 @@ fn sys_functions_make_the_calls() {
     }
     // A 6-argument call and a 64-bit argument (a register pair on 32-bit ABIs).
     // SAFETY: zero-length mapping, refused.
-    #[cfg(any(target_pointer_width = "64", target_arch = "x86_64"))]
+    #[cfg(target_pointer_width = "64")]
     assert_eq!(
         unsafe { sys::mmap(0, 0, 1, 0x22, usize::MAX, 0) },
+        Err(Errno::EINVAL)
+    );
+    // x32: the kernel's `unsigned long fd` arrives as user space's 32-bit value, a descriptor.
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
+    assert_eq!(
+        unsafe { sys::mmap(0, 0, 1, 0x22, -1, 0) },
         Err(Errno::EINVAL)
     );
     #[cfg(all(target_pointer_width = "32", not(target_arch = "x86_64")))]
