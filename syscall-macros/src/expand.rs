@@ -362,7 +362,8 @@ fn body(decl: &Decl, plan: &Plan<'_>, krate: &TokenStream) -> TokenStream {
         }
     }
     let nr = u32_lit(plan.syscall.number);
-    let checks = layout_checks(decl, plan, &p);
+    let mut checks = layout_checks(decl, plan, &p);
+    checks.push(record(plan));
 
     if matches!(decl.ret, RetShape::Never) {
         let prim = primitive(plan.mechanism, 1, true);
@@ -425,6 +426,90 @@ fn body(decl: &Decl, plan: &Plan<'_>, krate: &TokenStream) -> TokenStream {
         #(#checks)*
         #decode(#call)
     }}
+}
+
+/// The record of this call in the binary (the registry behind `syscall_rt::registry` and
+/// `syscall-table manifest`): an ELF note in a section of its own, kept by the linker exactly
+/// when the code making the call is, through a `R_*_NONE` relocation from the call site to the
+/// note (`--gc-sections` keeps a section that live code relocates against and drops the rest).
+/// The section is alone in a (non-COMDAT) section group: GNU ld and lld keep every note section
+/// that is in no group, whatever refers to it, and collect grouped ones like code (measured: a
+/// plain note section survived in a binary whose only reference to it was dead). The note is
+/// data in another section: the stub gains no instruction. Identical records of one object file
+/// share one section (its name and label are the record's content), so a stub inlined into many
+/// callers records once per object file.
+///
+/// The note: owner `fast-syscall`, type 1, desc = `u32 AUDIT_ARCH`, `u32` number, `u8`
+/// mechanism (1 `syscall`, 2 `int80`, 3 `sysenter`, 4 `svc`, 5 `ecall`), `u8` flags (bit 0:
+/// through the vDSO first, the mechanism is its kernel fallback), `u8` ABI name length, `u8`
+/// call name length, the two names. A vDSO call records its kernel fallback; `int80` from
+/// x86_64 records the i386 ABI, number and `AUDIT_ARCH`.
+fn record(plan: &Plan<'_>) -> TokenStream {
+    let abi = &plan.number_table.abi;
+    let audit_arch = syscall_table::arch_rules(&abi.target_arch).map_or(0, |r| r.audit_arch);
+    let (entry, via_vdso) = match plan.mechanism {
+        Mechanism::Vdso => (plan.fallback, 1u8),
+        other => (other, 0u8),
+    };
+    let mechanism: u8 = match entry {
+        Mechanism::Syscall => 1,
+        Mechanism::Int80 => 2,
+        Mechanism::Sysenter => 3,
+        Mechanism::Svc => 4,
+        Mechanism::Ecall => 5,
+        // A vDSO fallback is always a kernel entry (a table rule).
+        Mechanism::Vdso => 0,
+    };
+    let name = &plan.syscall.name;
+    // Names are at most 64 bytes (tables refuse longer ones).
+    let (abi_len, name_len) = (abi.name.len().min(255), name.len().min(255));
+    let bytes: Vec<String> = abi
+        .name
+        .bytes()
+        .take(abi_len)
+        .chain(name.bytes().take(name_len))
+        .map(|b| b.to_string())
+        .collect();
+    let label_safe = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("_{b:02x}")
+                }
+            })
+            .collect()
+    };
+    let key = format!(
+        "{}.{}.{}.{mechanism}.{via_vdso}",
+        label_safe(&abi.name),
+        label_safe(name),
+        plan.syscall.number
+    );
+    let descsz = 12 + abi_len + name_len;
+    let template = format!(
+        ".pushsection .note.fast_syscall.{key},\"aG\",%note,.Lfast_syscall.{key}\n\
+         .ifndef .Lfast_syscall.{key}\n\
+         .balign 4\n\
+         .Lfast_syscall.{key}:\n\
+         .long 13, {descsz}, 1\n\
+         .asciz \"fast-syscall\"\n\
+         .balign 4\n\
+         .long {audit_arch}, {number}\n\
+         .byte {mechanism}, {via_vdso}, {abi_len}, {name_len}, {bytes}\n\
+         .balign 4\n\
+         .endif\n\
+         .popsection\n\
+         .reloc ., BFD_RELOC_NONE, .Lfast_syscall.{key}",
+        number = plan.syscall.number,
+        bytes = bytes.join(", "),
+    );
+    quote! {
+        unsafe {
+            ::core::arch::asm!(#template, options(nomem, nostack, preserves_flags))
+        };
+    }
 }
 
 /// Pointee names that mean "untyped memory": accepted for any kernel pointee.

@@ -31,6 +31,8 @@
 //! - [`auxv`] and [`vdso`] — the auxiliary vector and the vDSO's symbols, found without libc
 //!   (or handed over by a libc-free `_start` with [`auxv::init_from_stack`]).
 //! - [`vgetrandom`] — the state management behind `getrandom` through the vDSO.
+//! - [`registry`] — the system calls this binary can make through its linked stubs (each stub
+//!   records its call in an ELF note that the linker keeps exactly when the calling code is).
 //! - [`raw`] — the entry primitives, one `asm!` block each, with each architecture's register
 //!   and clobber rules.
 //!
@@ -80,6 +82,7 @@ pub use errno::Errno;
 pub mod auxv;
 #[cfg(feature = "libc-free")]
 pub mod libc_free;
+pub mod registry;
 pub mod uapi;
 pub mod vdso;
 pub mod vgetrandom;
