@@ -222,6 +222,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// This crate's README (its crates.io page), compiled and run as doctests.
-#[cfg(all(doctest, feature = "embedded"))]
+#[cfg(all(doctest, feature = "embedded", feature = "manifest"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

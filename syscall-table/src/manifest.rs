@@ -834,7 +834,7 @@ mod tests {
 
     #[test]
     fn records_order_by_abi_number_name() {
-        let mut v = vec![
+        let mut v = [
             rec("x86_64", AUDIT_ARCH_X86_64, 39, "getpid"),
             rec("aarch64", AUDIT_ARCH_AARCH64, 172, "getpid"),
             rec("x86_64", AUDIT_ARCH_X86_64, 0, "read"),
