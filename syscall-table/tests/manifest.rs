@@ -102,91 +102,155 @@ fn fixture_asm(notes: &[Note]) -> String {
     s
 }
 
-/// Whether a missing toolchain may skip a test: not under CI.
+/// A missing toolchain skips a test, except under CI.
 fn skip_or_fail(what: &str) {
     if std::env::var_os("CI").is_some() {
         panic!("{what}, and CI is set: CI must have gcc (scripts/install-deps.sh)");
     }
-    eprintln!("SKIPPED: {what} (install gcc and gcc-multilib: scripts/install-deps.sh)");
+    // Written to the stream itself, which the test harness does not capture: a skip shows.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {what} (install gcc, gcc-multilib and the cross compilers: \
+         scripts/install-deps.sh)"
+    );
 }
 
-/// The fixtures, built once: `None` where gcc cannot build them.
-struct Fixtures {
-    elf64: Option<PathBuf>,
-    elf32: Option<PathBuf>,
-    empty64: Option<PathBuf>,
-    problems: Vec<String>,
+/// How to build one fixture: the compiler, its flags, the notes.
+struct Recipe {
+    name: &'static str,
+    cc: &'static str,
+    flags: &'static [&'static str],
+    notes: &'static [Note],
 }
 
-fn fixtures() -> &'static Fixtures {
-    static F: OnceLock<Fixtures> = OnceLock::new();
+const AARCH64_NOTES: &[Note] = &[
+    note("aarch64", AUDIT_ARCH_AARCH64, 172, 4, 0, "getpid"),
+    note("aarch64", AUDIT_ARCH_AARCH64, 113, 4, 1, "clock_gettime"),
+];
+const ARM_NOTES: &[Note] = &[
+    note("arm", 0x4000_0028, 20, 4, 0, "getpid"),
+    note("arm", 0x4000_0028, 403, 4, 1, "clock_gettime64"),
+];
+const RISCV64_NOTES: &[Note] = &[note("riscv64", 0xc000_00f3, 172, 5, 0, "getpid")];
+const RISCV32_NOTES: &[Note] = &[note("riscv32", 0x4000_00f3, 172, 5, 0, "getpid")];
+
+/// The fixtures: gcc (x86_64, i386 through gcc-multilib) and the cross compilers that
+/// scripts/install-deps.sh installs.
+const RECIPES: &[Recipe] = &[
+    Recipe {
+        name: "notes64",
+        cc: "gcc",
+        flags: &["-m64"],
+        notes: NOTES,
+    },
+    Recipe {
+        name: "notes32",
+        cc: "gcc",
+        flags: &["-m32"],
+        notes: NOTES,
+    },
+    Recipe {
+        name: "notes64.o",
+        cc: "gcc",
+        flags: &["-m64", "-c"],
+        notes: NOTES,
+    },
+    Recipe {
+        name: "empty64",
+        cc: "gcc",
+        flags: &["-m64"],
+        notes: &[],
+    },
+    Recipe {
+        name: "aarch64",
+        cc: "aarch64-linux-gnu-gcc",
+        flags: &[],
+        notes: AARCH64_NOTES,
+    },
+    Recipe {
+        name: "arm",
+        cc: "arm-linux-gnueabihf-gcc",
+        flags: &[],
+        notes: ARM_NOTES,
+    },
+    Recipe {
+        name: "riscv64",
+        cc: "riscv64-linux-gnu-gcc",
+        flags: &[],
+        notes: RISCV64_NOTES,
+    },
+    Recipe {
+        name: "riscv32",
+        cc: "riscv64-linux-gnu-gcc",
+        flags: &["-march=rv32imac", "-mabi=ilp32"],
+        notes: RISCV32_NOTES,
+    },
+];
+
+/// The fixtures, built once (all of them, the first time one is asked for): each the path of
+/// the built file or why it could not be built.
+fn fixtures() -> &'static Vec<(&'static str, Result<PathBuf, String>)> {
+    static F: OnceLock<Vec<(&'static str, Result<PathBuf, String>)>> = OnceLock::new();
     F.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("manifest-fixtures-{}", std::process::id()));
-        let mut problems = Vec::new();
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            problems.push(format!("cannot create {}: {e}", dir.display()));
-        }
-        let mut build = |name: &str, flag: &str, notes: &[Note]| -> Option<PathBuf> {
-            let src = dir.join(format!("{name}.S"));
-            let out = dir.join(name);
-            if let Err(e) = std::fs::write(&src, fixture_asm(notes)) {
-                problems.push(format!("cannot write {}: {e}", src.display()));
-                return None;
-            }
-            let run = Command::new("gcc")
-                .args([flag, "-nostdlib", "-static", "-o"])
+        let made = std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()));
+        let build = |r: &Recipe| -> Result<PathBuf, String> {
+            made.clone()?;
+            let src = dir.join(format!("{}.S", r.name));
+            let out = dir.join(r.name);
+            std::fs::write(&src, fixture_asm(r.notes))
+                .map_err(|e| format!("cannot write {}: {e}", src.display()))?;
+            let o = Command::new(r.cc)
+                .args(r.flags)
+                .args(["-nostdlib", "-static", "-o"])
                 .arg(&out)
                 .arg(&src)
-                .output();
-            match run {
-                Ok(o) if o.status.success() => Some(out),
-                Ok(o) => {
-                    problems.push(format!(
-                        "gcc {flag} failed: {}",
-                        String::from_utf8_lossy(&o.stderr).trim()
-                    ));
-                    None
-                }
-                Err(e) => {
-                    problems.push(format!("cannot run gcc: {e}"));
-                    None
-                }
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", r.cc))?;
+            if o.status.success() {
+                Ok(out)
+            } else {
+                Err(format!(
+                    "{} {} failed: {}",
+                    r.cc,
+                    r.flags.join(" "),
+                    String::from_utf8_lossy(&o.stderr).trim()
+                ))
             }
         };
-        let elf64 = build("notes64", "-m64", NOTES);
-        let elf32 = build("notes32", "-m32", NOTES);
-        let empty64 = build("empty64", "-m64", &[]);
-        Fixtures {
-            elf64,
-            elf32,
-            empty64,
-            problems,
-        }
+        RECIPES.iter().map(|r| (r.name, build(r))).collect()
     })
 }
 
-/// The bytes of one fixture, or `None` (after skipping or failing) when it could not be built.
-fn fixture(pick: fn(&Fixtures) -> &Option<PathBuf>, what: &str) -> Option<(PathBuf, Vec<u8>)> {
-    let f = fixtures();
-    match pick(f) {
-        Some(p) => Some((p.clone(), std::fs::read(p).expect("read the fixture"))),
-        None => {
-            skip_or_fail(&format!(
-                "the {what} fixture could not be built: {}",
-                f.problems.join("; ")
-            ));
+/// The path and bytes of one fixture, or `None` (after skipping, or failing under CI) when it
+/// could not be built.
+fn fixture(name: &str) -> Option<(PathBuf, Vec<u8>)> {
+    let built = fixtures()
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, r)| r.clone())
+        .unwrap_or_else(|| panic!("no fixture recipe `{name}`"));
+    match built {
+        Ok(p) => {
+            let bytes = std::fs::read(&p).expect("read the fixture");
+            Some((p, bytes))
+        }
+        Err(why) => {
+            skip_or_fail(&format!("the fixture `{name}` could not be built: {why}"));
             None
         }
     }
 }
 
 fn elf64() -> Option<(PathBuf, Vec<u8>)> {
-    fixture(|f| &f.elf64, "ELF64 (gcc -m64)")
+    fixture("notes64")
 }
 
 fn elf32() -> Option<(PathBuf, Vec<u8>)> {
-    fixture(|f| &f.elf32, "ELF32 (gcc -m32)")
+    fixture("notes32")
 }
 
 fn expected_records() -> Vec<Record> {
@@ -260,6 +324,51 @@ fn elf32_records_read_back_sorted_and_deduplicated() {
     assert_eq!(format_text(&records), EXPECTED_TEXT);
 }
 
+#[test]
+fn a_relocatable_object_file_reads_too() {
+    let Some((_, bytes)) = fixture("notes64.o") else {
+        return;
+    };
+    assert_eq!(bytes.get(16), Some(&1), "ET_REL");
+    assert_eq!(format_text(&read_records(&bytes).unwrap()), EXPECTED_TEXT);
+}
+
+/// Binaries of other architectures read on any host: what each holds, and its profile's
+/// architecture.
+#[test]
+fn other_architectures_read_on_this_host() {
+    for (name, class, text, arch) in [
+        (
+            "aarch64",
+            2,
+            "aarch64 clock_gettime 113 vdso/svc\naarch64 getpid 172 svc\n",
+            "SCMP_ARCH_AARCH64",
+        ),
+        (
+            "arm",
+            1,
+            "arm getpid 20 svc\narm clock_gettime64 403 vdso/svc\n",
+            "SCMP_ARCH_ARM",
+        ),
+        (
+            "riscv64",
+            2,
+            "riscv64 getpid 172 ecall\n",
+            "SCMP_ARCH_RISCV64",
+        ),
+    ] {
+        let Some((_, bytes)) = fixture(name) else {
+            continue;
+        };
+        assert_eq!(bytes.get(4), Some(&class), "{name}: EI_CLASS");
+        let records = read_records(&bytes).unwrap();
+        assert_eq!(format_text(&records), text, "{name}");
+        let json = oci_profile(&records, "SCMP_ACT_KILL_PROCESS", &[]).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["architectures"], serde_json::json!([arch]), "{name}");
+    }
+}
+
 /// Zeroes the section-header fields of a little-endian ELF64 header (`e_shoff`, `e_shnum`,
 /// `e_shstrndx`): the reader must then find the notes through the `PT_NOTE` segments.
 fn drop_section_headers64(bytes: &mut [u8]) {
@@ -278,7 +387,7 @@ fn without_section_headers_the_pt_note_segments_are_read() {
 
 #[test]
 fn an_elf_without_records_says_so() {
-    let Some((_, bytes)) = fixture(|f| &f.empty64, "record-less ELF64") else {
+    let Some((_, bytes)) = fixture("empty64") else {
         return;
     };
     let e = read_records(&bytes).unwrap_err();
@@ -684,7 +793,7 @@ fn cli_errors_exit_1_with_the_binary_named() {
     assert_eq!(code, 1);
     assert!(err.contains("not a regular file"), "{err}");
 
-    if let Some((empty, _)) = fixture(|f| &f.empty64, "record-less ELF64") {
+    if let Some((empty, _)) = fixture("empty64") {
         let e = empty.to_str().unwrap();
         let (code, out, err) = cli(&["manifest", e]);
         assert_eq!((code, out.as_str()), (1, ""));
@@ -702,6 +811,49 @@ fn cli_errors_exit_1_with_the_binary_named() {
         assert_eq!(code, 1);
         assert!(err.contains("did you mean `exit_group`?"), "{err}");
     }
+}
+
+#[test]
+fn cli_riscv32_reads_as_text_but_has_no_oci_profile() {
+    let Some((path, _)) = fixture("riscv32") else {
+        return;
+    };
+    let p = path.to_str().unwrap();
+    assert_eq!(
+        cli(&["manifest", p]),
+        (0, "riscv32 getpid 172 ecall\n".to_string(), String::new())
+    );
+    let (code, out, err) = cli(&["manifest", "--format", "oci", p]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        err,
+        format!(
+            "{p}: error: ABI `riscv32` is riscv32 (AUDIT_ARCH 0x400000f3), which libseccomp has \
+             no architecture for: an OCI seccomp profile cannot name it\n"
+        )
+    );
+}
+
+/// A sparse file just over the limit is refused from its size, before any read.
+#[test]
+fn cli_refuses_a_binary_over_1_gib() {
+    let big =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("manifest-big-{}", std::process::id()));
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(syscall_table::manifest::MAX_BINARY_BYTES + 1)
+        .unwrap();
+    drop(f);
+    let b = big.to_str().unwrap();
+    let (code, out, err) = cli(&["manifest", b]);
+    let _ = std::fs::remove_file(&big);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(
+        err,
+        format!(
+            "{b}: error: binary `{b}` is 1073741825 bytes; binaries are limited to 1073741824 \
+             bytes (1 GiB)\n"
+        )
+    );
 }
 
 #[test]
