@@ -2,7 +2,7 @@
 //! the project's own tables embedded as static data (feature `embedded`, no dependencies), and
 //! a parser and validator of table files whose errors carry `file:line:col` (feature `parse`),
 //! and a reader of the system calls a linked binary makes through `#[fast_syscall]` stubs,
-//! which also writes OCI seccomp profiles (feature [`manifest`]).
+//! which also writes OCI seccomp profiles (feature `manifest`, module `manifest`).
 //!
 //! ```
 //! let x86_64 = syscall_table::embedded("x86_64").unwrap();
