@@ -1,6 +1,8 @@
 //! Per-ABI Linux system-call tables for fast-syscall: the model, lookups by name and number,
 //! the project's own tables embedded as static data (feature `embedded`, no dependencies), and
-//! a parser and validator of table files whose errors carry `file:line:col` (feature `parse`).
+//! a parser and validator of table files whose errors carry `file:line:col` (feature `parse`),
+//! and a reader of the system calls a linked binary makes through `#[fast_syscall]` stubs,
+//! which also writes OCI seccomp profiles (feature `manifest`, module `manifest`).
 //!
 //! ```
 //! let x86_64 = syscall_table::embedded("x86_64").unwrap();
@@ -11,6 +13,8 @@
 mod blob;
 #[cfg(feature = "embedded")]
 mod embedded;
+#[cfg(feature = "manifest")]
+pub mod manifest;
 mod model;
 #[cfg(feature = "parse")]
 mod parse;
@@ -20,6 +24,10 @@ mod write;
 pub use blob::{decode as decode_blob, encode as encode_blob};
 #[cfg(feature = "embedded")]
 pub use embedded::{embedded, embedded_tables};
+#[cfg(feature = "manifest")]
+pub use manifest::{
+    ManifestError, Record, format_text, oci_profile, read_binary_file, read_records,
+};
 pub use model::{
     Abi, Arg, ArgKind, MAX_ARG_REGS, Mechanism, PairAlignment, PointeeKind, Ret, Syscall, Table,
     UnsafeReason, VdsoSymbol,
@@ -62,8 +70,45 @@ pub const MAX_TABLE_BYTES: u64 = 16 << 20;
 /// block, `/dev/zero` never ends) and files over [`MAX_TABLE_BYTES`], with a message that names
 /// the path.
 pub fn read_table_file(path: &std::path::Path) -> Result<String, String> {
+    let bytes = read_capped(
+        path,
+        &FileKind {
+            noun: "table",
+            plural: "tables",
+            hint: "give the path of a .toml file",
+            limit: MAX_TABLE_BYTES,
+            limit_text: "16 MiB",
+        },
+    )?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "table `{}` is not UTF-8 (byte {} is invalid)",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// What [`read_capped`] reads, for its messages and its limit.
+struct FileKind {
+    noun: &'static str,
+    plural: &'static str,
+    hint: &'static str,
+    limit: u64,
+    limit_text: &'static str,
+}
+
+/// Reads a regular file of at most `kind.limit` bytes; the messages name the path.
+fn read_capped(path: &std::path::Path, kind: &FileKind) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let shown = path.display();
+    let FileKind {
+        noun,
+        plural,
+        hint,
+        limit,
+        limit_text,
+    } = *kind;
     let regular = |meta: &std::fs::Metadata| -> Result<(), String> {
         if !meta.is_file() {
             let what = if meta.is_dir() {
@@ -71,43 +116,32 @@ pub fn read_table_file(path: &std::path::Path) -> Result<String, String> {
             } else {
                 "not a regular file (a FIFO, socket or device)"
             };
-            return Err(format!(
-                "table `{shown}` is {what}: give the path of a .toml file"
-            ));
+            return Err(format!("{noun} `{shown}` is {what}: {hint}"));
         }
-        if meta.len() > MAX_TABLE_BYTES {
+        if meta.len() > limit {
             return Err(format!(
-                "table `{shown}` is {} bytes; tables are limited to {MAX_TABLE_BYTES} bytes (16 MiB)",
+                "{noun} `{shown}` is {} bytes; {plural} are limited to {limit} bytes ({limit_text})",
                 meta.len()
             ));
         }
         Ok(())
     };
+    let cannot = |e: std::io::Error| format!("cannot read {noun} `{shown}`: {e}");
     // Checked before opening: opening a FIFO for reading blocks until a writer appears.
-    regular(&std::fs::metadata(path).map_err(|e| format!("cannot read table `{shown}`: {e}"))?)?;
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read table `{shown}`: {e}"))?;
+    regular(&std::fs::metadata(path).map_err(cannot)?)?;
+    let file = std::fs::File::open(path).map_err(cannot)?;
     // Checked again on the open file, in case the path changed in between.
-    regular(
-        &file
-            .metadata()
-            .map_err(|e| format!("cannot read table `{shown}`: {e}"))?,
-    )?;
+    regular(&file.metadata().map_err(cannot)?)?;
     let mut bytes = Vec::new();
-    file.take(MAX_TABLE_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read table `{shown}`: {e}"))?;
-    if bytes.len() as u64 > MAX_TABLE_BYTES {
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
         return Err(format!(
-            "table `{shown}` grew past {MAX_TABLE_BYTES} bytes (16 MiB) while it was read"
+            "{noun} `{shown}` grew past {limit} bytes ({limit_text}) while it was read"
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "table `{shown}` is not UTF-8 (byte {} is invalid)",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    Ok(bytes)
 }
 
 /// The system call to use instead of `name` on ABIs that lack it (`open` → `openat`), if any.
@@ -188,6 +222,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// This crate's README (its crates.io page), compiled and run as doctests.
-#[cfg(all(doctest, feature = "embedded"))]
+#[cfg(all(doctest, feature = "embedded", feature = "manifest"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
