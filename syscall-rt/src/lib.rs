@@ -31,6 +31,8 @@
 //! - [`auxv`] and [`vdso`] — the auxiliary vector and the vDSO's symbols, found without libc
 //!   (or handed over by a libc-free `_start` with [`auxv::init_from_stack`]).
 //! - [`vgetrandom`] — the state management behind `getrandom` through the vDSO.
+//! - [`seccomp`] — seccomp-BPF allowlists without heap: a [`seccomp::Filter`] of
+//!   `(AUDIT_ARCH, number)` pairs built into a binary-search BPF program and installed.
 //! - [`raw`] — the entry primitives, one `asm!` block each, with each architecture's register
 //!   and clobber rules.
 //!
@@ -80,6 +82,7 @@ pub use errno::Errno;
 pub mod auxv;
 #[cfg(feature = "libc-free")]
 pub mod libc_free;
+pub mod seccomp;
 pub mod uapi;
 pub mod vdso;
 pub mod vgetrandom;

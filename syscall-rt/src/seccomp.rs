@@ -1,0 +1,933 @@
+//! Seccomp-BPF allowlists without heap: collect `(AUDIT_ARCH, number)` pairs in a [`Filter`],
+//! [`Filter::build`] a classic BPF program into a caller's buffer, or [`Filter::install`] it.
+//!
+//! ```no_run
+//! use syscall_rt::seccomp::{Action, Filter};
+//! use syscall_rt::nr;
+//!
+//! let mut filter = Filter::new(Action::KillProcess);
+//! filter.allow_std()?.allow(nr::GETPID)?;
+//! filter.install()?; // from here on, any other call kills the process with SIGSYS
+//! # Ok::<(), syscall_rt::seccomp::Error>(())
+//! ```
+//!
+//! # The program
+//!
+//! ```text
+//!        ld  [arch]                          seccomp_data.arch
+//!        jeq A1, 0, 1 ; ja S1                one pair per other allowed arch (sorted)
+//!        ...
+//!        jeq NATIVE, 1, 0                    the target's own arch has a section, always
+//!        ret KILL_PROCESS                    any other arch: never matched against our numbers
+//! S_native:
+//!        ld  [nr]
+//!        jset X32_BIT, 0, 1 ; ret KILL_PROCESS   AUDIT_ARCH_X86_64 with x86_64 numbers only
+//!     (or jset X32_BIT, 1, 0 ; ret KILL_PROCESS   ... with x32 (biased) numbers only)
+//!        <tree>
+//! S1: ...
+//! ```
+//!
+//! The numbers of a section, sorted, are merged into ranges of consecutive numbers; the
+//! `<tree>` is a balanced binary search over the ranges (`jge first-of-right-half`), whose
+//! leaves test at most 3 ranges in a short chain and end in their own `ret ALLOW` and
+//! `ret <default>`:
+//!
+//! ```text
+//!        jge a1, 0, DEFAULT ; jgt b1, 0, ALLOW     range a1..=b1 (the jge is left out where
+//!        jeq a2, ALLOW, 0                          the tree already proved x >= a1)
+//!        jge a3, 0, DEFAULT ; jgt b3, 0, ALLOW     a single number: one jeq
+//! DEFAULT: ret <default action>
+//! ALLOW:   ret ALLOW
+//! ```
+//!
+//! An inner node whose left subtree is longer than 255 instructions (the reach of a
+//! conditional jump) jumps to its right subtree through a `ja` (32-bit offset). A call then
+//! executes about `2 + 2·log2(ranges / 3) + 6` instructions; [`max_len_for`] bounds the
+//! program's length, and every filter of [`MAX_RULES`] rules over [`MAX_ARCHES`] arches fits
+//! in the kernel's limit of 4096 instructions (`BPF_MAXINSNS`).
+//!
+//! On x86_64 the kernel reports x32 calls with `AUDIT_ARCH_X86_64` and the number biased by
+//! `__X32_SYSCALL_BIT`: a section whose numbers are all unbiased (x86_64) kills every biased
+//! number, one whose numbers are all biased (x32) kills every unbiased one, and a section with
+//! both keeps them in separate ranges (a range never crosses the bit), so a biased number is
+//! only ever matched against the x32 numbers that were allowed.
+//!
+//! # Safety of installing
+//!
+//! A filter cannot make Rust code unsound by killing the process or by letting a call through
+//! unchanged, but it can by making a call *fail* that the code relies on (`munmap`, `exit` of a
+//! thread, a `futex` wake), or by ending one thread without unwinding it. [`Filter::install`]
+//! is therefore safe only for the default actions [`Action::KillProcess`], [`Action::Log`] and
+//! [`Action::Allow`] (every call is either executed or the whole process ends); the others go
+//! through [`Filter::install_unchecked`].
+
+use core::fmt;
+
+use crate::Errno;
+use crate::uapi::ptrace::{
+    BPF_ABS, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_MAXINSNS,
+    BPF_RET, BPF_W, SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA,
+    SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG,
+    SECCOMP_RET_TRACE, SECCOMP_RET_TRAP, SECCOMP_SET_MODE_FILTER, seccomp_data,
+};
+pub use crate::uapi::ptrace::{sock_filter, sock_fprog};
+
+/// The `AUDIT_ARCH_*` of the target's ABI: what [`Filter::allow`] files its numbers under.
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+pub const AUDIT_ARCH: u32 = crate::arch::x86_64::AUDIT_ARCH;
+/// The `AUDIT_ARCH_*` of the target's ABI: what [`Filter::allow`] files its numbers under.
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
+pub const AUDIT_ARCH: u32 = crate::arch::x32::AUDIT_ARCH;
+/// The `AUDIT_ARCH_*` of the target's ABI: what [`Filter::allow`] files its numbers under.
+#[cfg(target_arch = "x86")]
+pub const AUDIT_ARCH: u32 = crate::arch::x86::AUDIT_ARCH;
+/// The `AUDIT_ARCH_*` of the target's ABI: what [`Filter::allow`] files its numbers under.
+#[cfg(target_arch = "aarch64")]
+pub const AUDIT_ARCH: u32 = crate::arch::aarch64::AUDIT_ARCH;
+/// The `AUDIT_ARCH_*` of the target's ABI: what [`Filter::allow`] files its numbers under.
+#[cfg(target_arch = "arm")]
+pub const AUDIT_ARCH: u32 = crate::arch::arm::AUDIT_ARCH;
+/// The `AUDIT_ARCH_*` of the target's ABI: what [`Filter::allow`] files its numbers under.
+#[cfg(target_arch = "riscv64")]
+pub const AUDIT_ARCH: u32 = crate::arch::riscv64::AUDIT_ARCH;
+/// The `AUDIT_ARCH_*` of the target's ABI: what [`Filter::allow`] files its numbers under.
+#[cfg(target_arch = "riscv32")]
+pub const AUDIT_ARCH: u32 = crate::arch::riscv32::AUDIT_ARCH;
+
+/// `AUDIT_ARCH_X86_64`, shared by the x86_64 and x32 ABIs.
+const ARCH_X86_64: u32 = crate::arch::x86_64::AUDIT_ARCH;
+/// `__X32_SYSCALL_BIT`: the bias of x32 numbers.
+const X32_BIT: u32 = crate::arch::x32::X32_SYSCALL_BIT;
+/// Whether the target's own section holds x32 (biased) numbers.
+const NATIVE_IS_X32: bool = cfg!(all(target_arch = "x86_64", target_pointer_width = "32"));
+
+/// How many `(arch, number)` pairs a [`Filter`] holds.
+pub const MAX_RULES: usize = 1024;
+/// How many distinct arches a [`Filter`] holds, the target's own included.
+pub const MAX_ARCHES: usize = 8;
+/// The kernel's limit on a program's length (`BPF_MAXINSNS`).
+pub const MAX_PROGRAM_LEN: usize = BPF_MAXINSNS as usize;
+
+/// What the kernel does with a call (the `SECCOMP_RET_*` of a `ret` instruction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// `SECCOMP_RET_KILL_PROCESS`: the whole process dies with `SIGSYS`.
+    KillProcess,
+    /// `SECCOMP_RET_KILL_THREAD`: the calling thread ends, without unwinding.
+    KillThread,
+    /// `SECCOMP_RET_TRAP`: the call is not made; `SIGSYS` is sent to the thread.
+    Trap,
+    /// `SECCOMP_RET_ERRNO`: the call is not made and returns `-errno` (the kernel caps the
+    /// value at 4095).
+    Errno(u16),
+    /// `SECCOMP_RET_TRACE`: a `ptrace` tracer is notified with this value (without a tracer the
+    /// call fails with `ENOSYS`).
+    Trace(u16),
+    /// `SECCOMP_RET_LOG`: the call is made and logged.
+    Log,
+    /// `SECCOMP_RET_ALLOW`: the call is made.
+    Allow,
+}
+
+impl Action {
+    /// The `SECCOMP_RET_*` value of a `ret` instruction returning this action.
+    pub const fn ret(self) -> u32 {
+        match self {
+            Action::KillProcess => SECCOMP_RET_KILL_PROCESS,
+            Action::KillThread => SECCOMP_RET_KILL_THREAD,
+            Action::Trap => SECCOMP_RET_TRAP,
+            Action::Errno(e) => SECCOMP_RET_ERRNO | (e as u32 & SECCOMP_RET_DATA),
+            Action::Trace(d) => SECCOMP_RET_TRACE | (d as u32 & SECCOMP_RET_DATA),
+            Action::Log => SECCOMP_RET_LOG,
+            Action::Allow => SECCOMP_RET_ALLOW,
+        }
+    }
+
+    /// Whether a default action cannot make safe code unsound (see the module's docs): every
+    /// call is then either made or the whole process ends.
+    pub const fn is_safe_default(self) -> bool {
+        matches!(self, Action::KillProcess | Action::Log | Action::Allow)
+    }
+}
+
+/// What building or installing a filter can fail with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The filter already holds [`MAX_RULES`] pairs.
+    TooManyRules,
+    /// The filter already holds [`MAX_ARCHES`] distinct arches.
+    TooManyArches,
+    /// The output buffer is shorter than the program (`needed` instructions).
+    BufferTooSmall {
+        /// The program's length, in instructions.
+        needed: usize,
+    },
+    /// The program would be longer than the kernel accepts ([`MAX_PROGRAM_LEN`]).
+    ProgramTooLong {
+        /// The program's length, in instructions.
+        len: usize,
+    },
+    /// The safe [`Filter::install`] refuses a default action that could make a call fail or
+    /// end one thread (see the module's docs); [`Filter::install_unchecked`] takes it.
+    UnsafeAction,
+    /// `prctl(PR_SET_NO_NEW_PRIVS)` failed.
+    NoNewPrivs(Errno),
+    /// `seccomp(SECCOMP_SET_MODE_FILTER)` failed (`EINVAL`: the kernel refused the program or
+    /// a flag; `EACCES`: no `no_new_privs` and no `CAP_SYS_ADMIN`).
+    Seccomp(Errno),
+    /// With `SECCOMP_FILTER_FLAG_TSYNC`: this thread could not be synchronised (it has a
+    /// filter that is not an ancestor of the caller's, or another mode); nothing was
+    /// installed.
+    ThreadSync {
+        /// The thread's id.
+        tid: i32,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::TooManyRules => write!(f, "seccomp filter full ({MAX_RULES} rules)"),
+            Error::TooManyArches => write!(f, "seccomp filter full ({MAX_ARCHES} arches)"),
+            Error::BufferTooSmall { needed } => {
+                write!(
+                    f,
+                    "seccomp program needs {needed} instructions; buffer too small"
+                )
+            }
+            Error::ProgramTooLong { len } => write!(
+                f,
+                "seccomp program of {len} instructions exceeds the kernel's {MAX_PROGRAM_LEN}"
+            ),
+            Error::UnsafeAction => write!(
+                f,
+                "the default action could make a call fail or end a thread: install_unchecked"
+            ),
+            Error::NoNewPrivs(e) => write!(f, "prctl(PR_SET_NO_NEW_PRIVS): {e}"),
+            Error::Seccomp(e) => write!(f, "seccomp(SECCOMP_SET_MODE_FILTER): {e}"),
+            Error::ThreadSync { tid } => {
+                write!(f, "seccomp TSYNC: thread {tid} could not be synchronised")
+            }
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}
+
+/// An upper bound of the length of the program of a filter with `rules` pairs over `arches`
+/// distinct arches (the target's own counted: at least 1), to size a buffer for
+/// [`Filter::build`]. `max_len_for(MAX_RULES, MAX_ARCHES)` is below [`MAX_PROGRAM_LEN`].
+pub const fn max_len_for(rules: usize, arches: usize) -> usize {
+    let arches = if arches == 0 { 1 } else { arches };
+    // Dispatch: ld, 2 per arch but the last, jeq + ret for the last. Each section: ld, a
+    // 2-instruction x32 guard, a tree of n ranges: leaves of at most 3 ranges (ceil(n/3)
+    // leaves), 2 instructions per range and 2 returns per leaf, 2 per inner node; 1 when empty.
+    // Summed over the sections: sum ceil(n_i/3) <= (rules + 2 arches) / 3.
+    1 + 6 * arches + 2 * rules + 4 * ((rules + 2 * arches) / 3)
+}
+
+/// The stack buffer of [`Filter::install`].
+const INSTALL_LEN: usize = max_len_for(MAX_RULES, MAX_ARCHES);
+const _: () = assert!(INSTALL_LEN <= MAX_PROGRAM_LEN);
+
+/// An allowlist of system calls: up to [`MAX_RULES`] `(AUDIT_ARCH, number)` pairs, kept sorted
+/// and without duplicates, and the action for every other call of an allowed arch. Calls of an
+/// arch without any pair (other than the target's own) are killed. No heap: the pairs live in
+/// the value (8 KiB).
+#[derive(Clone)]
+pub struct Filter {
+    rules: [(u32, u32); MAX_RULES],
+    len: usize,
+    default: Action,
+}
+
+impl fmt::Debug for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Filter")
+            .field("default", &self.default)
+            .field("rules", &self.rules())
+            .finish()
+    }
+}
+
+impl Filter {
+    /// An empty filter: every call of the target's arch gets `default`, every other arch is
+    /// killed.
+    pub const fn new(default: Action) -> Filter {
+        Filter {
+            rules: [(0, 0); MAX_RULES],
+            len: 0,
+            default,
+        }
+    }
+
+    /// The pairs, sorted by arch then number.
+    pub fn rules(&self) -> &[(u32, u32)] {
+        &self.rules[..self.len]
+    }
+
+    /// The default action.
+    pub const fn action(&self) -> Action {
+        self.default
+    }
+
+    /// Sets the action of the calls that are not allowed.
+    pub fn default_action(&mut self, action: Action) -> &mut Self {
+        self.default = action;
+        self
+    }
+
+    /// Allows call `nr` of the ABI whose `seccomp_data.arch` is `audit_arch` (x32 numbers with
+    /// their bias, under `AUDIT_ARCH_X86_64`). A pair already present is not added again.
+    ///
+    /// # Errors
+    /// [`Error::TooManyRules`] when the filter is full, [`Error::TooManyArches`] for an arch
+    /// beyond [`MAX_ARCHES`].
+    pub fn allow_for(&mut self, audit_arch: u32, nr: u32) -> Result<&mut Self, Error> {
+        let key = (audit_arch, nr);
+        let at = match self.rules().binary_search(&key) {
+            Ok(_) => return Ok(self),
+            Err(at) => at,
+        };
+        if self.len == MAX_RULES {
+            return Err(Error::TooManyRules);
+        }
+        if audit_arch != AUDIT_ARCH && !self.rules().iter().any(|r| r.0 == audit_arch) {
+            let mut arches = 1;
+            let mut prev = None;
+            for &(a, _) in self.rules() {
+                if a != AUDIT_ARCH && prev != Some(a) {
+                    arches += 1;
+                }
+                prev = Some(a);
+            }
+            if arches == MAX_ARCHES {
+                return Err(Error::TooManyArches);
+            }
+        }
+        self.rules.copy_within(at..self.len, at + 1);
+        self.rules[at] = key;
+        self.len += 1;
+        Ok(self)
+    }
+
+    /// Allows call `nr` of the target's ABI ([`AUDIT_ARCH`]; [`crate::nr`]'s numbers, biased on
+    /// x32).
+    ///
+    /// # Errors
+    /// [`Error::TooManyRules`] when the filter is full.
+    pub fn allow(&mut self, nr: u32) -> Result<&mut Self, Error> {
+        self.allow_for(AUDIT_ARCH, nr)
+    }
+
+    /// [`Filter::allow`] for each number.
+    ///
+    /// # Errors
+    /// [`Error::TooManyRules`] when the filter is full (the numbers before it were added).
+    pub fn allow_all(&mut self, nrs: impl IntoIterator<Item = u32>) -> Result<&mut Self, Error> {
+        for nr in nrs {
+            self.allow(nr)?;
+        }
+        Ok(self)
+    }
+
+    /// Allows the calls that Rust's `std` and glibc make in an ordinary program on the target:
+    /// [`STD_CALLS`] (its page lists each call and why).
+    ///
+    /// # Errors
+    /// [`Error::TooManyRules`] when the filter is full.
+    pub fn allow_std(&mut self) -> Result<&mut Self, Error> {
+        self.allow_all(STD_CALLS.iter().copied())
+    }
+
+    /// The exact length of the program, in instructions.
+    ///
+    /// # Errors
+    /// [`Error::ProgramTooLong`] beyond [`MAX_PROGRAM_LEN`].
+    pub fn program_len(&self) -> Result<usize, Error> {
+        let plan = Plan::new(self);
+        let len = plan.emit(&mut Writer::count());
+        if len > MAX_PROGRAM_LEN {
+            return Err(Error::ProgramTooLong { len });
+        }
+        Ok(len)
+    }
+
+    /// Writes the program (see the module's docs for its shape) into the start of `out`;
+    /// returns that part. `out` of [`max_len_for`] instructions is always enough.
+    ///
+    /// # Errors
+    /// [`Error::ProgramTooLong`] beyond [`MAX_PROGRAM_LEN`], [`Error::BufferTooSmall`] when
+    /// `out` is shorter than the program; `out` is then left unchanged.
+    pub fn build<'a>(&self, out: &'a mut [sock_filter]) -> Result<&'a [sock_filter], Error> {
+        let plan = Plan::new(self);
+        let len = plan.emit(&mut Writer::count());
+        if len > MAX_PROGRAM_LEN {
+            return Err(Error::ProgramTooLong { len });
+        }
+        let Some(out) = out.get_mut(..len) else {
+            return Err(Error::BufferTooSmall { needed: len });
+        };
+        let mut w = Writer {
+            out: Some(out),
+            len: 0,
+        };
+        let written = plan.emit(&mut w);
+        debug_assert_eq!(written, len);
+        Ok(w.out.unwrap_or_default())
+    }
+
+    /// Installs the filter on the calling thread (and the threads it creates afterwards):
+    /// `prctl(PR_SET_NO_NEW_PRIVS, 1)`, then `seccomp(SECCOMP_SET_MODE_FILTER, 0, ..)`. The
+    /// program is built on the stack (about 28 KiB). Filters stack: one installed later only
+    /// narrows what this one allows; none can be removed.
+    ///
+    /// # Errors
+    /// [`Error::UnsafeAction`] when the default action is not [`Action::KillProcess`],
+    /// [`Action::Log`] or [`Action::Allow`] (use [`Filter::install_unchecked`]); the kernel's
+    /// errors as [`Error::NoNewPrivs`] and [`Error::Seccomp`].
+    pub fn install(&self) -> Result<(), Error> {
+        if !self.default.is_safe_default() {
+            return Err(Error::UnsafeAction);
+        }
+        // SAFETY: with this default action every call is made or the whole process ends (the
+        // other arches and the x32 guard kill the process too).
+        unsafe { self.install_with(0) }
+    }
+
+    /// [`Filter::install`] with any default action.
+    ///
+    /// # Safety
+    /// With [`Action::Errno`], [`Action::Trap`] or [`Action::Trace`] a refused call returns
+    /// (or runs a `SIGSYS` handler) instead of doing its work; with [`Action::KillThread`] the
+    /// thread ends without unwinding, its stack and locks left as they were. The caller must
+    /// make sure that no code that runs afterwards relies, for memory safety, on a call the
+    /// filter refuses: a stub that must not return (`exit`), `munmap` of memory that is then
+    /// reused, a `futex` wake others wait for, `clone` whose failure is not handled, … .
+    ///
+    /// # Errors
+    /// As [`Filter::install`], without [`Error::UnsafeAction`].
+    pub unsafe fn install_unchecked(&self) -> Result<(), Error> {
+        // SAFETY: the caller's contract.
+        unsafe { self.install_with(0) }
+    }
+
+    /// [`Filter::install`] on every thread of the process at once
+    /// (`SECCOMP_FILTER_FLAG_TSYNC`).
+    ///
+    /// # Errors
+    /// As [`Filter::install`], and [`Error::ThreadSync`] with the id of a thread that could not
+    /// be synchronised (then no thread got the filter).
+    pub fn install_all_threads(&self) -> Result<(), Error> {
+        if !self.default.is_safe_default() {
+            return Err(Error::UnsafeAction);
+        }
+        // SAFETY: as in `install`.
+        unsafe { self.install_with(SECCOMP_FILTER_FLAG_TSYNC) }
+    }
+
+    /// [`Filter::install_all_threads`] with any default action.
+    ///
+    /// # Safety
+    /// As [`Filter::install_unchecked`], for the code of every thread.
+    ///
+    /// # Errors
+    /// As [`Filter::install_all_threads`], without [`Error::UnsafeAction`].
+    pub unsafe fn install_all_threads_unchecked(&self) -> Result<(), Error> {
+        // SAFETY: the caller's contract.
+        unsafe { self.install_with(SECCOMP_FILTER_FLAG_TSYNC) }
+    }
+
+    /// # Safety
+    /// The default action is safe, or the caller answers for it (`install_unchecked`).
+    unsafe fn install_with(&self, flags: u32) -> Result<(), Error> {
+        let mut buf = [EMPTY; INSTALL_LEN];
+        let prog = self.build(&mut buf)?;
+        let fprog = sock_fprog {
+            // At most MAX_PROGRAM_LEN (4096): fits.
+            len: prog.len() as u16,
+            filter: prog.as_ptr().cast_mut(),
+        };
+        // SAFETY: PR_SET_NO_NEW_PRIVS takes integers and touches no memory of ours.
+        unsafe { kernel::prctl(crate::uapi::prctl::PR_SET_NO_NEW_PRIVS as i32, 1, 0, 0, 0) }
+            .map_err(Error::NoNewPrivs)?;
+        // SAFETY: `fprog` and the program it points to are alive for the call; the kernel
+        // copies them and writes nothing. What the filter then does to later calls is the
+        // caller's contract.
+        let ret = unsafe {
+            kernel::seccomp(
+                SECCOMP_SET_MODE_FILTER,
+                flags,
+                (&raw const fprog).cast_mut().cast(),
+            )
+        }
+        .map_err(Error::Seccomp)?;
+        if ret > 0 {
+            return Err(Error::ThreadSync { tid: ret });
+        }
+        Ok(())
+    }
+}
+
+/// The two system calls of [`Filter::install`], declared here so that a registry of the
+/// binary's declarations sees them.
+mod kernel {
+    use crate::Errno;
+
+    /// `prctl(2)` (`PR_SET_NO_NEW_PRIVS`).
+    #[crate::fast_syscall]
+    pub unsafe fn prctl(
+        option: i32,
+        arg2: usize,
+        arg3: usize,
+        arg4: usize,
+        arg5: usize,
+    ) -> Result<i32, Errno>;
+
+    /// `seccomp(2)` (`SECCOMP_SET_MODE_FILTER`).
+    #[crate::fast_syscall]
+    pub unsafe fn seccomp(op: u32, flags: u32, uargs: *mut core::ffi::c_void)
+    -> Result<i32, Errno>;
+}
+
+// ------------------------------------------------------------------ code generation
+
+const EMPTY: sock_filter = sock_filter {
+    code: 0,
+    jt: 0,
+    jf: 0,
+    k: 0,
+};
+const LD_W_ABS: u16 = (BPF_LD | BPF_W | BPF_ABS) as u16;
+const JEQ: u16 = (BPF_JMP | BPF_JEQ | BPF_K) as u16;
+const JGE: u16 = (BPF_JMP | BPF_JGE | BPF_K) as u16;
+const JGT: u16 = (BPF_JMP | BPF_JGT | BPF_K) as u16;
+const JSET: u16 = (BPF_JMP | BPF_JSET | BPF_K) as u16;
+const JA: u16 = (BPF_JMP | BPF_JA) as u16;
+const RET: u16 = (BPF_RET | BPF_K) as u16;
+const OFF_NR: u32 = core::mem::offset_of!(seccomp_data, nr) as u32;
+const OFF_ARCH: u32 = core::mem::offset_of!(seccomp_data, arch) as u32;
+/// Leaves test at most this many ranges.
+const LEAF: usize = 3;
+/// The reach of a conditional jump.
+const MAX_JUMP: usize = u8::MAX as usize;
+
+/// Counts instructions, or writes them when it has a buffer (sized by a counting pass first).
+struct Writer<'a> {
+    out: Option<&'a mut [sock_filter]>,
+    len: usize,
+}
+
+impl Writer<'_> {
+    fn count() -> Writer<'static> {
+        Writer { out: None, len: 0 }
+    }
+
+    fn push(&mut self, code: u16, jt: usize, jf: usize, k: u32) {
+        if let Some(slot) = self.out.as_deref_mut().and_then(|o| o.get_mut(self.len)) {
+            // Offsets are below 256 by construction (leaves are short, long jumps use `ja`);
+            // a wrong one would be caught by the kernel and by the tests, not silently cut.
+            debug_assert!(jt <= MAX_JUMP && jf <= MAX_JUMP);
+            *slot = sock_filter {
+                code,
+                jt: jt as u8,
+                jf: jf as u8,
+                k,
+            };
+        }
+        self.len += 1;
+    }
+}
+
+/// How a section of `AUDIT_ARCH_X86_64` treats the x32 bit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Guard {
+    /// Another arch, or both kinds of numbers present.
+    None,
+    /// Only x86_64 numbers: a biased number is killed.
+    KillBiased,
+    /// Only x32 numbers: an unbiased number is killed.
+    KillPlain,
+}
+
+#[derive(Clone, Copy)]
+struct Section {
+    arch: u32,
+    /// The section's ranges: `Plan::starts[first..last]`.
+    first: usize,
+    last: usize,
+    guard: Guard,
+}
+
+/// The sections and ranges of a filter, computed without heap.
+struct Plan<'f> {
+    rules: &'f [(u32, u32)],
+    /// `starts[j]`: the index in `rules` of range `j`'s first number; `starts[ranges]` =
+    /// `rules.len()`.
+    starts: [u16; MAX_RULES + 1],
+    /// Other arches first (sorted), the target's own last.
+    sections: [Section; MAX_ARCHES],
+    nsections: usize,
+    default: u32,
+}
+
+impl<'f> Plan<'f> {
+    fn new(filter: &'f Filter) -> Plan<'f> {
+        let rules = filter.rules();
+        let mut starts = [0u16; MAX_RULES + 1];
+        let mut nranges = 0;
+        for (i, &(arch, nr)) in rules.iter().enumerate() {
+            let joins = i > 0 && {
+                let (parch, pnr) = rules[i - 1];
+                parch == arch
+                    && pnr.checked_add(1) == Some(nr)
+                    && !(arch == ARCH_X86_64 && nr == X32_BIT)
+            };
+            if !joins {
+                starts[nranges] = i as u16;
+                nranges += 1;
+            }
+        }
+        starts[nranges] = rules.len() as u16;
+        let empty = Section {
+            arch: AUDIT_ARCH,
+            first: 0,
+            last: 0,
+            guard: Guard::None,
+        };
+        let mut sections = [empty; MAX_ARCHES];
+        let mut nsections = 0;
+        let mut native = empty;
+        let mut j = 0;
+        while j < nranges {
+            let arch = rules[starts[j] as usize].0;
+            let first = j;
+            while j < nranges && rules[starts[j] as usize].0 == arch {
+                j += 1;
+            }
+            let s = Section {
+                arch,
+                first,
+                last: j,
+                guard: Guard::None,
+            };
+            if arch == AUDIT_ARCH {
+                native = s;
+            } else if nsections < MAX_ARCHES - 1 {
+                // `allow_for` keeps at most MAX_ARCHES - 1 other arches.
+                sections[nsections] = s;
+                nsections += 1;
+            }
+        }
+        sections[nsections] = native;
+        nsections += 1;
+        for s in &mut sections[..nsections] {
+            if s.arch != ARCH_X86_64 {
+                continue;
+            }
+            let section_rules = &rules[starts[s.first] as usize..starts[s.last] as usize];
+            let native = s.arch == AUDIT_ARCH;
+            let plain = (native && !NATIVE_IS_X32) || section_rules.iter().any(|r| r.1 < X32_BIT);
+            let biased = (native && NATIVE_IS_X32) || section_rules.iter().any(|r| r.1 >= X32_BIT);
+            s.guard = match (plain, biased) {
+                (true, false) => Guard::KillBiased,
+                (false, true) => Guard::KillPlain,
+                _ => Guard::None,
+            };
+        }
+        Plan {
+            rules,
+            starts,
+            sections,
+            nsections,
+            default: filter.default.ret(),
+        }
+    }
+
+    /// Range `j`: its first and last number.
+    fn range(&self, j: usize) -> (u32, u32) {
+        let first = self.rules[self.starts[j] as usize].1;
+        let last = self.rules[self.starts[j + 1] as usize - 1].1;
+        (first, last)
+    }
+
+    /// The whole program; returns its length.
+    fn emit(&self, w: &mut Writer<'_>) -> usize {
+        let start = w.len;
+        let sections = &self.sections[..self.nsections];
+        let (native, others) = sections.split_last().unwrap_or((&sections[0], &[]));
+        w.push(LD_W_ABS, 0, 0, OFF_ARCH);
+        // The other arches' `ja`s land after the native section, then each other section.
+        let mut lens = [0usize; MAX_ARCHES];
+        for (len, s) in lens.iter_mut().zip(others) {
+            *len = self.section(s, &mut Writer::count());
+        }
+        let native_len = self.section(native, &mut Writer::count());
+        // From after the i-th `ja` to the section: the rest of the dispatch, the native
+        // section, the other sections before it.
+        for (i, s) in others.iter().enumerate() {
+            let rest_of_dispatch = 2 * (others.len() - 1 - i) + 2;
+            let before: usize = lens[..i].iter().sum();
+            w.push(JEQ, 0, 1, s.arch);
+            w.push(JA, 0, 0, (rest_of_dispatch + native_len + before) as u32);
+        }
+        w.push(JEQ, 1, 0, native.arch);
+        w.push(RET, 0, 0, SECCOMP_RET_KILL_PROCESS);
+        self.section(native, w);
+        for s in others {
+            self.section(s, w);
+        }
+        w.len - start
+    }
+
+    /// One arch's section; returns its length.
+    fn section(&self, s: &Section, w: &mut Writer<'_>) -> usize {
+        let start = w.len;
+        w.push(LD_W_ABS, 0, 0, OFF_NR);
+        let mut bound = 0;
+        match s.guard {
+            Guard::None => {}
+            Guard::KillBiased => {
+                w.push(JSET, 0, 1, X32_BIT);
+                w.push(RET, 0, 0, SECCOMP_RET_KILL_PROCESS);
+            }
+            Guard::KillPlain => {
+                w.push(JSET, 1, 0, X32_BIT);
+                w.push(RET, 0, 0, SECCOMP_RET_KILL_PROCESS);
+                bound = X32_BIT;
+            }
+        }
+        if s.first == s.last {
+            w.push(RET, 0, 0, self.default);
+        } else {
+            self.tree(s.first, s.last, bound, w);
+        }
+        w.len - start
+    }
+
+    /// The search over ranges `lo..hi` (at least one), knowing that the number is at least
+    /// `bound`; returns its length.
+    fn tree(&self, lo: usize, hi: usize, bound: u32, w: &mut Writer<'_>) -> usize {
+        let start = w.len;
+        let n = hi - lo;
+        if n <= LEAF {
+            self.leaf(lo, hi, bound, w);
+            return w.len - start;
+        }
+        // Full leaves on the left: ceil(n / 3) leaves, half of them (rounded down) left.
+        let leaves = n.div_ceil(LEAF);
+        let mid = lo + leaves / 2 * LEAF;
+        let split = self.range(mid).0;
+        let left = self.tree(lo, mid, bound, &mut Writer::count());
+        if left <= MAX_JUMP {
+            w.push(JGE, left, 0, split);
+        } else {
+            w.push(JGE, 0, 1, split);
+            w.push(JA, 0, 0, left as u32);
+        }
+        self.tree(lo, mid, bound, w);
+        self.tree(mid, hi, split, w);
+        w.len - start
+    }
+
+    /// A chain over ranges `lo..hi` (at most [`LEAF`]), then `ret <default>` and `ret ALLOW`.
+    fn leaf(&self, lo: usize, hi: usize, mut bound: u32, w: &mut Writer<'_>) {
+        // The length first: the returns' offsets depend on it.
+        let mut len = 2;
+        let mut b = bound;
+        for j in lo..hi {
+            let (first, last) = self.range(j);
+            if first == last {
+                len += 1;
+                if first == b {
+                    b = b.saturating_add(1);
+                }
+            } else {
+                len += if first > b { 2 } else { 1 };
+                b = last.saturating_add(1);
+            }
+        }
+        let default_at = len - 2;
+        let allow_at = len - 1;
+        let mut at = 0;
+        for j in lo..hi {
+            let (first, last) = self.range(j);
+            if first == last {
+                w.push(JEQ, allow_at - at - 1, 0, first);
+                at += 1;
+                if first == bound {
+                    bound = bound.saturating_add(1);
+                }
+            } else {
+                if first > bound {
+                    w.push(JGE, 0, default_at - at - 1, first);
+                    at += 1;
+                }
+                w.push(JGT, 0, allow_at - at - 1, last);
+                at += 1;
+                bound = last.saturating_add(1);
+            }
+        }
+        w.push(RET, 0, 0, self.default);
+        w.push(RET, 0, 0, SECCOMP_RET_ALLOW);
+    }
+}
+
+// ------------------------------------------------------------------ allow_std
+
+/// `crate::arch::$abi::nr::$name`.
+macro_rules! n {
+    ($abi:ident, $name:ident) => {
+        crate::arch::$abi::nr::$name
+    };
+}
+
+/// The calls every ABI names alike, then the ABI's own spellings (`$extra`).
+///
+/// Derived from `strace -f` of small std programs on x86_64 (glibc 2.36, Rust 1.95): startup,
+/// `println!`/`eprintln!`, `std::fs` (create a directory, write, read back, remove), thread
+/// spawn and join, a contended `Mutex`, large and growing allocations, `HashMap` (random keys),
+/// `available_parallelism`, `catch_unwind` of a panic (its message printed), `exit`.
+macro_rules! std_calls {
+    ($abi:ident; $($extra:ident),* $(,)?) => {
+        &[
+            // Output (`println!`, `eprintln!`, panic messages: `write`, vectored writes) and
+            // file I/O (`std::fs::read`, `File`: `pread64` by the loader too).
+            n!($abi, READ),
+            n!($abi, WRITE),
+            n!($abi, READV),
+            n!($abi, WRITEV),
+            n!($abi, PREAD64),
+            n!($abi, OPENAT),
+            n!($abi, CLOSE),
+            // `std::fs::metadata`, `File::metadata`, and the size hint of `fs::read`.
+            n!($abi, STATX),
+            // `fs::create_dir`, `remove_file`, `remove_dir` on the ABIs without the old calls
+            // (`unlinkat(AT_REMOVEDIR)`), `env::current_dir`, `Path::exists`-style checks.
+            n!($abi, MKDIRAT),
+            n!($abi, UNLINKAT),
+            n!($abi, GETCWD),
+            n!($abi, FACCESSAT),
+            n!($abi, FACCESSAT2),
+            // The allocator (glibc malloc: `brk` heap, `mmap` for large blocks, `mremap` for
+            // `realloc` of them, `madvise` when trimming), thread stacks and their guard page
+            // (`mprotect`), this crate's vDSO `getrandom` states.
+            n!($abi, BRK),
+            n!($abi, MUNMAP),
+            n!($abi, MPROTECT),
+            n!($abi, MREMAP),
+            n!($abi, MADVISE),
+            // Signals: std ignores SIGPIPE and installs the stack-overflow handler
+            // (`rt_sigaction`, and a `sigaltstack` per thread); glibc blocks signals around
+            // `pthread_create`; a handler returns through `rt_sigreturn`; an interrupted
+            // sleep resumes through `restart_syscall`.
+            n!($abi, RT_SIGACTION),
+            n!($abi, RT_SIGPROCMASK),
+            n!($abi, RT_SIGRETURN),
+            n!($abi, SIGALTSTACK),
+            n!($abi, RESTART_SYSCALL),
+            // Threads: `clone3` (glibc's `pthread_create`, `clone` when `clone3` is refused),
+            // the new thread's `set_robust_list` and `rseq`, `exit` of a thread, `gettid` (std
+            // thread ids, glibc), `sched_yield` (spin loops), `set_tid_address` (startup).
+            n!($abi, CLONE),
+            n!($abi, CLONE3),
+            n!($abi, SET_ROBUST_LIST),
+            n!($abi, RSEQ),
+            n!($abi, SET_TID_ADDRESS),
+            n!($abi, EXIT),
+            n!($abi, GETTID),
+            n!($abi, SCHED_YIELD),
+            // `thread::available_parallelism`, glibc's startup.
+            n!($abi, SCHED_GETAFFINITY),
+            // glibc's stack limit (startup, `pthread_getattr_np` of the main thread).
+            n!($abi, PRLIMIT64),
+            // `HashMap`'s random keys (and the kernel path of this crate's `getrandom`).
+            n!($abi, GETRANDOM),
+            // `process::id`; `process::exit` and returning from `main`.
+            n!($abi, GETPID),
+            n!($abi, EXIT_GROUP),
+            $(n!($abi, $extra),)*
+        ]
+    };
+}
+
+/// The calls of [`Filter::allow_std`] on x86_64, by name: the common list (see the source of
+/// `std_calls!`: output and files, allocation, signals, threads, exit) plus `open`,
+/// `newfstatat`/`fstat`/`stat`/`lstat`, `lseek`, `mmap`, `poll` (std checks fds 0-2 at
+/// startup), `access`, `mkdir`/`unlink`/`rmdir` (what `std::fs` calls here), `futex`
+/// (`Mutex`, `Condvar`, `JoinHandle::join`, `Once`), `getrlimit`, the clocks and sleeps when
+/// the vDSO is not used (`Instant::now`, `thread::sleep`), `arch_prctl` (TLS at startup).
+pub const STD_CALLS_X86_64: &[u32] = std_calls!(x86_64;
+    OPEN, NEWFSTATAT, FSTAT, STAT, LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR,
+    FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP, NANOSLEEP, ARCH_PRCTL);
+
+/// The calls of [`Filter::allow_std`] on x32: as on x86_64 ([`STD_CALLS_X86_64`]), with the
+/// x32 numbers (biased; `rt_sigaction`, `rt_sigreturn`, `readv`, `writev`, … are x32's own
+/// rows in the 512 range).
+pub const STD_CALLS_X32: &[u32] = std_calls!(x32;
+    OPEN, NEWFSTATAT, FSTAT, STAT, LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR,
+    FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP, NANOSLEEP, ARCH_PRCTL);
+
+/// The calls of [`Filter::allow_std`] on i386: the common list plus the 32-bit spellings —
+/// `stat64`/`fstat64`/`lstat64`/`fstatat64`, `_llseek`, `mmap2`, `ugetrlimit`, the 64-bit
+/// time calls (`futex_time64`, `clock_gettime64`, `clock_nanosleep_time64`) beside the old
+/// ones, `sigreturn` (non-RT handlers), `set_thread_area` (TLS at startup), and `open`,
+/// `poll`, `access`, `mkdir`, `unlink`, `rmdir` as on x86_64.
+pub const STD_CALLS_X86: &[u32] = std_calls!(x86;
+    OPEN, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
+    RMDIR, FUTEX, FUTEX_TIME64, UGETRLIMIT, CLOCK_GETTIME, CLOCK_GETTIME64, CLOCK_NANOSLEEP,
+    CLOCK_NANOSLEEP_TIME64, NANOSLEEP, SIGRETURN, SET_THREAD_AREA);
+
+/// The calls of [`Filter::allow_std`] on Arm EABI: as on i386 ([`STD_CALLS_X86`]) without
+/// `set_thread_area` (Arm sets TLS through a private call at startup, not in the table).
+pub const STD_CALLS_ARM: &[u32] = std_calls!(arm;
+    OPEN, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
+    RMDIR, FUTEX, FUTEX_TIME64, UGETRLIMIT, CLOCK_GETTIME, CLOCK_GETTIME64, CLOCK_NANOSLEEP,
+    CLOCK_NANOSLEEP_TIME64, NANOSLEEP, SIGRETURN);
+
+/// The calls of [`Filter::allow_std`] on aarch64 (the generic table: no `open`, `stat`,
+/// `poll`, `mkdir`, … — the common list has their `*at` forms): plus `newfstatat`, `fstat`,
+/// `lseek`, `mmap`, `ppoll`, `futex`, `getrlimit`, the clocks and sleeps.
+pub const STD_CALLS_AARCH64: &[u32] = std_calls!(aarch64;
+    NEWFSTATAT, FSTAT, LSEEK, MMAP, PPOLL, FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP,
+    NANOSLEEP);
+
+/// The calls of [`Filter::allow_std`] on riscv64: as on aarch64 ([`STD_CALLS_AARCH64`]).
+pub const STD_CALLS_RISCV64: &[u32] = std_calls!(riscv64;
+    NEWFSTATAT, FSTAT, LSEEK, MMAP, PPOLL, FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP,
+    NANOSLEEP);
+
+/// The calls of [`Filter::allow_std`] on riscv32 (the generic table with 64-bit time only: no
+/// `fstat`, `statx` instead): plus `llseek`, `mmap2`, `ppoll_time64`, `futex_time64`,
+/// `clock_gettime64`, `clock_nanosleep_time64`.
+pub const STD_CALLS_RISCV32: &[u32] = std_calls!(riscv32;
+    LLSEEK, MMAP2, PPOLL_TIME64, FUTEX_TIME64, CLOCK_GETTIME64, CLOCK_NANOSLEEP_TIME64);
+
+/// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
+///
+/// Not in it: `execve`, `fork` (a filter stays on the new program; add them yourself),
+/// sockets, `ioctl` (`is_terminal`), `fcntl` (`try_clone`), `kill`/`tgkill` (an `abort` then
+/// ends the process with `SIGSYS` rather than `SIGABRT`), and what `RUST_BACKTRACE=1` adds to
+/// a panic (the symbolisation reads the executable: `openat`, `mmap`, `statx` are in the
+/// list, but it was not traced).
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+pub const STD_CALLS: &[u32] = STD_CALLS_X86_64;
+/// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
+#[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
+pub const STD_CALLS: &[u32] = STD_CALLS_X32;
+/// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
+#[cfg(target_arch = "x86")]
+pub const STD_CALLS: &[u32] = STD_CALLS_X86;
+/// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
+#[cfg(target_arch = "arm")]
+pub const STD_CALLS: &[u32] = STD_CALLS_ARM;
+/// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
+#[cfg(target_arch = "aarch64")]
+pub const STD_CALLS: &[u32] = STD_CALLS_AARCH64;
+/// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
+#[cfg(target_arch = "riscv64")]
+pub const STD_CALLS: &[u32] = STD_CALLS_RISCV64;
+/// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
+#[cfg(target_arch = "riscv32")]
+pub const STD_CALLS: &[u32] = STD_CALLS_RISCV32;
