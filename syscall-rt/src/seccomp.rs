@@ -240,12 +240,17 @@ pub struct Filter {
     rules: [(u32, u32); MAX_RULES],
     len: usize,
     default: Action,
+    /// The arch of [`Filter::allow`], which always has a section.
+    native: u32,
+    /// Whether `native`'s numbers are x32's (biased).
+    native_x32: bool,
 }
 
 impl fmt::Debug for Filter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Filter")
             .field("default", &self.default)
+            .field("arch", &self.native)
             .field("rules", &self.rules())
             .finish()
     }
@@ -255,10 +260,20 @@ impl Filter {
     /// An empty filter: every call of the target's arch gets `default`, every other arch is
     /// killed.
     pub const fn new(default: Action) -> Filter {
+        Filter::new_for(default, AUDIT_ARCH, NATIVE_IS_X32)
+    }
+
+    /// An empty filter for the programs of another ABI (tools, tests, a filter meant for a
+    /// child of another ABI): `audit_arch` takes the place of [`AUDIT_ARCH`] — it always has a
+    /// section, [`Filter::allow`] files numbers under it — and `x32` says that its numbers are
+    /// x32's (biased by `__X32_SYSCALL_BIT`, with `AUDIT_ARCH_X86_64`).
+    pub const fn new_for(default: Action, audit_arch: u32, x32: bool) -> Filter {
         Filter {
             rules: [(0, 0); MAX_RULES],
             len: 0,
             default,
+            native: audit_arch,
+            native_x32: x32,
         }
     }
 
@@ -293,11 +308,11 @@ impl Filter {
         if self.len == MAX_RULES {
             return Err(Error::TooManyRules);
         }
-        if audit_arch != AUDIT_ARCH && !self.rules().iter().any(|r| r.0 == audit_arch) {
+        if audit_arch != self.native && !self.rules().iter().any(|r| r.0 == audit_arch) {
             let mut arches = 1;
             let mut prev = None;
             for &(a, _) in self.rules() {
-                if a != AUDIT_ARCH && prev != Some(a) {
+                if a != self.native && prev != Some(a) {
                     arches += 1;
                 }
                 prev = Some(a);
@@ -313,12 +328,12 @@ impl Filter {
     }
 
     /// Allows call `nr` of the target's ABI ([`AUDIT_ARCH`]; [`crate::nr`]'s numbers, biased on
-    /// x32).
+    /// x32), or of the ABI given to [`Filter::new_for`].
     ///
     /// # Errors
     /// [`Error::TooManyRules`] when the filter is full.
     pub fn allow(&mut self, nr: u32) -> Result<&mut Self, Error> {
-        self.allow_for(AUDIT_ARCH, nr)
+        self.allow_for(self.native, nr)
     }
 
     /// [`Filter::allow`] for each number.
@@ -333,12 +348,16 @@ impl Filter {
     }
 
     /// Allows the calls that Rust's `std` and glibc make in an ordinary program on the target:
-    /// [`STD_CALLS`] (its page lists each call and why).
+    /// [`STD_CALLS`] (its page lists each call and why), under [`AUDIT_ARCH`] (also in a filter
+    /// of [`Filter::new_for`]).
     ///
     /// # Errors
     /// [`Error::TooManyRules`] when the filter is full.
     pub fn allow_std(&mut self) -> Result<&mut Self, Error> {
-        self.allow_all(STD_CALLS.iter().copied())
+        for &nr in STD_CALLS {
+            self.allow_for(AUDIT_ARCH, nr)?;
+        }
+        Ok(self)
     }
 
     /// The exact length of the program, in instructions.
@@ -591,7 +610,7 @@ impl<'f> Plan<'f> {
         }
         starts[nranges] = rules.len() as u16;
         let empty = Section {
-            arch: AUDIT_ARCH,
+            arch: filter.native,
             first: 0,
             last: 0,
             guard: Guard::None,
@@ -612,7 +631,7 @@ impl<'f> Plan<'f> {
                 last: j,
                 guard: Guard::None,
             };
-            if arch == AUDIT_ARCH {
+            if arch == filter.native {
                 native = s;
             } else if nsections < MAX_ARCHES - 1 {
                 // `allow_for` keeps at most MAX_ARCHES - 1 other arches.
@@ -627,9 +646,11 @@ impl<'f> Plan<'f> {
                 continue;
             }
             let section_rules = &rules[starts[s.first] as usize..starts[s.last] as usize];
-            let native = s.arch == AUDIT_ARCH;
-            let plain = (native && !NATIVE_IS_X32) || section_rules.iter().any(|r| r.1 < X32_BIT);
-            let biased = (native && NATIVE_IS_X32) || section_rules.iter().any(|r| r.1 >= X32_BIT);
+            let native = s.arch == filter.native;
+            let plain =
+                (native && !filter.native_x32) || section_rules.iter().any(|r| r.1 < X32_BIT);
+            let biased =
+                (native && filter.native_x32) || section_rules.iter().any(|r| r.1 >= X32_BIT);
             s.guard = match (plain, biased) {
                 (true, false) => Guard::KillBiased,
                 (false, true) => Guard::KillPlain,
@@ -931,3 +952,355 @@ pub const STD_CALLS: &[u32] = STD_CALLS_RISCV64;
 /// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
 #[cfg(target_arch = "riscv32")]
 pub const STD_CALLS: &[u32] = STD_CALLS_RISCV32;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arch::{aarch64, x32, x86, x86_64};
+
+    /// A classic BPF interpreter of the instructions the builder emits, over a synthetic
+    /// `seccomp_data` (`nr`, `arch`). Checks every jump lands inside the program; returns the
+    /// returned value and the number of instructions executed.
+    fn run(prog: &[sock_filter], arch: u32, nr: u32) -> (u32, usize) {
+        let mut pc = 0usize;
+        let mut acc = 0u32;
+        let mut steps = 0;
+        loop {
+            let ins = prog[pc];
+            steps += 1;
+            let (jt, jf) = (ins.jt as usize, ins.jf as usize);
+            let taken = match ins.code {
+                LD_W_ABS => {
+                    acc = match ins.k {
+                        OFF_NR => nr,
+                        OFF_ARCH => arch,
+                        k => panic!("load of offset {k}"),
+                    };
+                    pc += 1;
+                    continue;
+                }
+                RET => return (ins.k, steps),
+                JA => {
+                    pc += 1 + ins.k as usize;
+                    continue;
+                }
+                JEQ => acc == ins.k,
+                JGE => acc >= ins.k,
+                JGT => acc > ins.k,
+                JSET => acc & ins.k != 0,
+                code => panic!("unexpected instruction {code:#x} at {pc}"),
+            };
+            pc += 1 + if taken { jt } else { jf };
+        }
+    }
+
+    /// Static checks: length, every jump (both branches) inside the program, last is `ret`.
+    fn check_shape(prog: &[sock_filter]) {
+        assert!(!prog.is_empty() && prog.len() <= MAX_PROGRAM_LEN);
+        assert_eq!(
+            prog.last().unwrap().code,
+            RET,
+            "the kernel wants a final ret"
+        );
+        for (pc, ins) in prog.iter().enumerate() {
+            match ins.code {
+                LD_W_ABS => assert!(ins.k == OFF_NR || ins.k == OFF_ARCH),
+                RET => {}
+                JA => assert!(pc + 1 + (ins.k as usize) < prog.len(), "ja at {pc}"),
+                JEQ | JGE | JGT | JSET => {
+                    assert!(pc + 1 + (ins.jt as usize) < prog.len(), "jt at {pc}");
+                    assert!(pc + 1 + (ins.jf as usize) < prog.len(), "jf at {pc}");
+                }
+                code => panic!("unexpected instruction {code:#x} at {pc}"),
+            }
+        }
+    }
+
+    fn build(f: &Filter) -> [sock_filter; INSTALL_LEN] {
+        let mut buf = [EMPTY; INSTALL_LEN];
+        let len = f.build(&mut buf).unwrap().len();
+        assert_eq!(Ok(len), f.program_len());
+        let arches = 1 + {
+            let mut v: [u32; MAX_ARCHES] = [0; MAX_ARCHES];
+            let mut n = 0;
+            for &(a, _) in f.rules() {
+                if a != f.native && !v[..n].contains(&a) {
+                    v[n] = a;
+                    n += 1;
+                }
+            }
+            n
+        };
+        assert!(len <= max_len_for(f.len, arches), "{len} > bound");
+        check_shape(&buf[..len]);
+        buf
+    }
+
+    struct XorShift(u64);
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    const KILL: u32 = SECCOMP_RET_KILL_PROCESS;
+    const ALLOW: u32 = SECCOMP_RET_ALLOW;
+    const FOREIGN: [u32; 5] = [
+        x86::AUDIT_ARCH,
+        aarch64::AUDIT_ARCH,
+        0,
+        u32::MAX,
+        0x4000_003e,
+    ];
+
+    #[test]
+    fn random_sets_allow_exactly_their_members() {
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut max_steps = 0;
+        for round in 0..300 {
+            let count = if round < 10 { round } else { rng.below(601) } as usize;
+            // Dense sets (many ranges merged) and sparse ones alternate.
+            let spread = if round % 2 == 0 {
+                1000
+            } else {
+                1 + rng.below(1000)
+            };
+            let default = Action::Errno(1 + rng.below(4095) as u16);
+            let mut f = Filter::new_for(default, x86_64::AUDIT_ARCH, false);
+            let mut member = [false; 1100];
+            for _ in 0..count {
+                let nr = rng.below(spread) as u32;
+                member[nr as usize] = true;
+                f.allow(nr).unwrap();
+            }
+            let prog = build(&f);
+            let prog = &prog[..f.program_len().unwrap()];
+            for nr in 0..1100u32 {
+                let (ret, steps) = run(prog, x86_64::AUDIT_ARCH, nr);
+                let want = if member[nr as usize] {
+                    ALLOW
+                } else {
+                    default.ret()
+                };
+                assert_eq!(ret, want, "round {round}: nr {nr}");
+                max_steps = max_steps.max(steps);
+                // x86_64 numbers only: the x32 bias is killed, whatever the rest.
+                assert_eq!(run(prog, x86_64::AUDIT_ARCH, nr | X32_BIT).0, KILL);
+            }
+            for arch in FOREIGN {
+                assert_eq!(run(prog, arch, rng.below(1100) as u32).0, KILL, "{arch:#x}");
+            }
+        }
+        // Binary search, not a chain: up to ~300 ranges in 0..1000.
+        assert!(max_steps <= 28, "{max_steps} instructions for one call");
+    }
+
+    #[test]
+    fn the_default_action_is_returned_exactly() {
+        for action in [
+            Action::KillProcess,
+            Action::KillThread,
+            Action::Trap,
+            Action::Errno(0),
+            Action::Errno(1),
+            Action::Errno(u16::MAX),
+            Action::Trace(7),
+            Action::Log,
+            Action::Allow,
+        ] {
+            let mut f = Filter::new(action);
+            let empty = build(&f);
+            assert_eq!(run(&empty, AUDIT_ARCH, 5).0, action.ret());
+            f.allow_all([3, 4, 10]).unwrap();
+            let prog = build(&f);
+            assert_eq!(run(&prog, AUDIT_ARCH, 5).0, action.ret());
+            assert_eq!(run(&prog, AUDIT_ARCH, 4).0, ALLOW);
+        }
+        assert_eq!(Action::Errno(13).ret(), 0x0005_000d);
+        assert_eq!(Action::Trace(0xffff).ret(), 0x7ff0_ffff);
+        assert_eq!(Action::KillProcess.ret(), 0x8000_0000);
+        assert_eq!(Action::Allow.ret(), 0x7fff_0000);
+    }
+
+    #[test]
+    fn x32_numbers_are_never_confused_with_x86_64_ones() {
+        let default = Action::Errno(38);
+        // An x32 filter: biased numbers only; an unbiased one is killed.
+        let mut f = Filter::new_for(default, x32::AUDIT_ARCH, true);
+        f.allow(x32::nr::READ)
+            .unwrap()
+            .allow(x32::nr::GETPID)
+            .unwrap();
+        let prog = build(&f);
+        assert_eq!(run(&prog, x32::AUDIT_ARCH, x32::nr::READ).0, ALLOW);
+        assert_eq!(run(&prog, x32::AUDIT_ARCH, x32::nr::GETPID).0, ALLOW);
+        assert_eq!(run(&prog, x32::AUDIT_ARCH, x32::nr::WRITE).0, default.ret());
+        assert_eq!(run(&prog, x32::AUDIT_ARCH, x86_64::nr::READ).0, KILL);
+        assert_eq!(run(&prog, x32::AUDIT_ARCH, x86_64::nr::GETPID).0, KILL);
+        // An empty x32 filter still kills unbiased numbers.
+        let empty = build(&Filter::new_for(default, x32::AUDIT_ARCH, true));
+        assert_eq!(run(&empty, x32::AUDIT_ARCH, 0).0, KILL);
+        assert_eq!(run(&empty, x32::AUDIT_ARCH, X32_BIT).0, default.ret());
+        // Both kinds under one arch: separate ranges, each number matched as itself.
+        let mut f = Filter::new_for(default, x86_64::AUDIT_ARCH, false);
+        f.allow(x86_64::nr::READ).unwrap();
+        f.allow_for(x32::AUDIT_ARCH, x32::nr::WRITE).unwrap();
+        // Around the bit: 0x3fff_ffff and 0x4000_0000 are not one range.
+        f.allow(X32_BIT - 1).unwrap().allow(X32_BIT).unwrap();
+        let prog = build(&f);
+        assert_eq!(run(&prog, ARCH_X86_64, x86_64::nr::READ).0, ALLOW);
+        assert_eq!(run(&prog, ARCH_X86_64, x32::nr::WRITE).0, ALLOW);
+        assert_eq!(run(&prog, ARCH_X86_64, x32::nr::GETPID).0, default.ret());
+        assert_eq!(run(&prog, ARCH_X86_64, x86_64::nr::WRITE).0, default.ret());
+        assert_eq!(run(&prog, ARCH_X86_64, x86_64::nr::GETPID).0, default.ret());
+        assert_eq!(run(&prog, ARCH_X86_64, X32_BIT - 1).0, ALLOW);
+        assert_eq!(run(&prog, ARCH_X86_64, X32_BIT).0, ALLOW);
+        assert_eq!(run(&prog, ARCH_X86_64, X32_BIT - 2).0, default.ret());
+        assert_eq!(run(&prog, ARCH_X86_64, X32_BIT + 2).0, default.ret());
+        assert_eq!(f.rules().len(), 4);
+    }
+
+    #[test]
+    fn each_arch_is_matched_against_its_own_numbers_only() {
+        let mut f = Filter::new_for(Action::Log, x86_64::AUDIT_ARCH, false);
+        f.allow(x86_64::nr::GETPID).unwrap();
+        f.allow_for(x86::AUDIT_ARCH, x86::nr::GETPID).unwrap();
+        f.allow_for(aarch64::AUDIT_ARCH, 7).unwrap();
+        let prog = build(&f);
+        let log = SECCOMP_RET_LOG;
+        assert_eq!(run(&prog, x86_64::AUDIT_ARCH, x86_64::nr::GETPID).0, ALLOW);
+        assert_eq!(run(&prog, x86_64::AUDIT_ARCH, x86::nr::GETPID).0, log);
+        assert_eq!(run(&prog, x86::AUDIT_ARCH, x86::nr::GETPID).0, ALLOW);
+        assert_eq!(run(&prog, x86::AUDIT_ARCH, x86_64::nr::GETPID).0, log);
+        assert_eq!(run(&prog, aarch64::AUDIT_ARCH, 7).0, ALLOW);
+        assert_eq!(run(&prog, aarch64::AUDIT_ARCH, 8).0, log);
+        // The x32 guard applies to AUDIT_ARCH_X86_64 only.
+        assert_eq!(run(&prog, x86::AUDIT_ARCH, X32_BIT | 7).0, log);
+        for arch in [
+            crate::arch::arm::AUDIT_ARCH,
+            crate::arch::riscv64::AUDIT_ARCH,
+            0,
+        ] {
+            assert_eq!(run(&prog, arch, 7).0, KILL);
+            assert_eq!(run(&prog, arch, x86_64::nr::GETPID).0, KILL);
+        }
+    }
+
+    #[test]
+    fn a_full_filter_fits_uses_long_jumps_and_stays_exact() {
+        let mut rng = XorShift(7);
+        // Every other number: 1024 ranges, subtrees far longer than 255 instructions (an arch
+        // without the x32 guard, for the random numbers below).
+        let arch = aarch64::AUDIT_ARCH;
+        let mut f = Filter::new_for(Action::Errno(1), arch, false);
+        for i in 0..MAX_RULES as u32 {
+            f.allow(2 * i).unwrap();
+        }
+        assert_eq!(f.allow(1).err(), Some(Error::TooManyRules));
+        assert!(f.allow(2).is_ok(), "a duplicate is not a new rule");
+        let prog = build(&f);
+        let prog = &prog[..f.program_len().unwrap()];
+        assert!(prog.iter().any(|i| i.code == JA), "trampolines used");
+        assert!(prog.len() <= MAX_PROGRAM_LEN);
+        for nr in 0..(2 * MAX_RULES as u32 + 10) {
+            let want = if nr % 2 == 0 && nr < 2 * MAX_RULES as u32 {
+                ALLOW
+            } else {
+                Action::Errno(1).ret()
+            };
+            assert_eq!(run(prog, arch, nr).0, want, "nr {nr}");
+        }
+        for _ in 0..1000 {
+            let nr = rng.next() as u32;
+            let want = if nr % 2 == 0 && nr < 2 * MAX_RULES as u32 {
+                ALLOW
+            } else {
+                Action::Errno(1).ret()
+            };
+            assert_eq!(run(prog, arch, nr).0, want, "nr {nr}");
+        }
+        assert!(max_len_for(MAX_RULES, MAX_ARCHES) <= MAX_PROGRAM_LEN);
+        // Spread over every arch: still within the bound.
+        let mut f = Filter::new(Action::KillProcess);
+        for i in 0..MAX_RULES as u32 {
+            let arch = if i % 8 == 0 { AUDIT_ARCH } else { 1000 + i % 8 };
+            f.allow_for(arch, 3 * i).unwrap();
+        }
+        let mut few = Filter::new(Action::KillProcess);
+        for arch in 1000..1000 + MAX_ARCHES as u32 - 1 {
+            few.allow_for(arch, 1).unwrap();
+        }
+        few.allow(1).unwrap().allow_for(1000, 2).unwrap();
+        assert_eq!(few.allow_for(2000, 1).err(), Some(Error::TooManyArches));
+        let prog = build(&f);
+        let prog = &prog[..f.program_len().unwrap()];
+        for i in 0..MAX_RULES as u32 {
+            let arch = if i % 8 == 0 { AUDIT_ARCH } else { 1000 + i % 8 };
+            assert_eq!(run(prog, arch, 3 * i).0, ALLOW);
+            assert_eq!(run(prog, arch, 3 * i + 1).0, KILL);
+        }
+    }
+
+    #[test]
+    fn errors_instead_of_panics() {
+        let mut f = Filter::new(Action::KillProcess);
+        f.allow_all(0..100).unwrap().allow(200).unwrap();
+        let len = f.program_len().unwrap();
+        let mut small = [EMPTY; 4];
+        assert_eq!(
+            f.build(&mut small).map(<[_]>::len),
+            Err(Error::BufferTooSmall { needed: len })
+        );
+        assert!(small.iter().all(|i| i.code == 0), "left unchanged");
+        let mut exact = [EMPTY; 64];
+        assert_eq!(f.build(&mut exact[..len]).map(<[_]>::len), Ok(len));
+        assert_eq!(
+            f.build(&mut []).map(<[_]>::len),
+            Err(Error::BufferTooSmall { needed: len })
+        );
+        // 0..100 is one range.
+        assert!(len < 12, "{len}");
+        // Unsafe defaults are refused by the safe installers, before any system call.
+        for action in [
+            Action::Errno(1),
+            Action::Trap,
+            Action::Trace(1),
+            Action::KillThread,
+        ] {
+            let f = Filter::new(action);
+            assert_eq!(f.install(), Err(Error::UnsafeAction));
+            assert_eq!(f.install_all_threads(), Err(Error::UnsafeAction));
+        }
+    }
+
+    #[test]
+    fn the_std_lists_fit_and_are_distinct() {
+        for list in [
+            STD_CALLS_X86_64,
+            STD_CALLS_X32,
+            STD_CALLS_X86,
+            STD_CALLS_ARM,
+            STD_CALLS_AARCH64,
+            STD_CALLS_RISCV64,
+            STD_CALLS_RISCV32,
+        ] {
+            let mut f = Filter::new(Action::KillProcess);
+            f.allow_all(list.iter().copied()).unwrap();
+            assert_eq!(f.rules().len(), list.len(), "no duplicates");
+            let prog = build(&f);
+            for &nr in list {
+                assert_eq!(run(&prog, AUDIT_ARCH, nr).0, ALLOW);
+            }
+        }
+        assert!(STD_CALLS_X32.iter().all(|&nr| nr & X32_BIT != 0));
+        let mut f = Filter::new(Action::KillProcess);
+        f.allow_std().unwrap();
+        assert_eq!(f.rules().len(), STD_CALLS.len());
+    }
+}
