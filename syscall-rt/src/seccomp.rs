@@ -829,6 +829,9 @@ macro_rules! std_calls {
             n!($abi, MKDIRAT),
             n!($abi, UNLINKAT),
             n!($abi, GETCWD),
+            // `fs::canonicalize`, `env::current_exe`, the panic backtrace's lookup of the
+            // executable and its libraries (`RUST_BACKTRACE=1`).
+            n!($abi, READLINKAT),
             n!($abi, FACCESSAT),
             n!($abi, FACCESSAT2),
             // The allocator (glibc malloc: `brk` heap, `mmap` for large blocks, `mremap` for
@@ -880,14 +883,14 @@ macro_rules! std_calls {
 /// (`Mutex`, `Condvar`, `JoinHandle::join`, `Once`), `getrlimit`, the clocks and sleeps when
 /// the vDSO is not used (`Instant::now`, `thread::sleep`), `arch_prctl` (TLS at startup).
 pub const STD_CALLS_X86_64: &[u32] = std_calls!(x86_64;
-    OPEN, NEWFSTATAT, FSTAT, STAT, LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR,
+    OPEN, READLINK, NEWFSTATAT, FSTAT, STAT, LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR,
     FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP, NANOSLEEP, ARCH_PRCTL);
 
 /// The calls of [`Filter::allow_std`] on x32: as on x86_64 ([`STD_CALLS_X86_64`]), with the
 /// x32 numbers (biased; `rt_sigaction`, `rt_sigreturn`, `readv`, `writev`, … are x32's own
 /// rows in the 512 range).
 pub const STD_CALLS_X32: &[u32] = std_calls!(x32;
-    OPEN, NEWFSTATAT, FSTAT, STAT, LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR,
+    OPEN, READLINK, NEWFSTATAT, FSTAT, STAT, LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR,
     FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP, NANOSLEEP, ARCH_PRCTL);
 
 /// The calls of [`Filter::allow_std`] on i386: the common list plus the 32-bit spellings —
@@ -896,14 +899,14 @@ pub const STD_CALLS_X32: &[u32] = std_calls!(x32;
 /// ones, `sigreturn` (non-RT handlers), `set_thread_area` (TLS at startup), and `open`,
 /// `poll`, `access`, `mkdir`, `unlink`, `rmdir` as on x86_64.
 pub const STD_CALLS_X86: &[u32] = std_calls!(x86;
-    OPEN, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
+    OPEN, READLINK, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
     RMDIR, FUTEX, FUTEX_TIME64, UGETRLIMIT, CLOCK_GETTIME, CLOCK_GETTIME64, CLOCK_NANOSLEEP,
     CLOCK_NANOSLEEP_TIME64, NANOSLEEP, SIGRETURN, SET_THREAD_AREA);
 
 /// The calls of [`Filter::allow_std`] on Arm EABI: as on i386 ([`STD_CALLS_X86`]) without
 /// `set_thread_area` (Arm sets TLS through a private call at startup, not in the table).
 pub const STD_CALLS_ARM: &[u32] = std_calls!(arm;
-    OPEN, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
+    OPEN, READLINK, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
     RMDIR, FUTEX, FUTEX_TIME64, UGETRLIMIT, CLOCK_GETTIME, CLOCK_GETTIME64, CLOCK_NANOSLEEP,
     CLOCK_NANOSLEEP_TIME64, NANOSLEEP, SIGRETURN);
 
