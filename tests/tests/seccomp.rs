@@ -54,6 +54,7 @@ fn child_scenarios() {
         "tsync" => tsync(true),
         "no-tsync" => tsync(false),
         "std" => std_program(),
+        "large" => large(),
         other => panic!("unknown scenario {other}"),
     }
 }
@@ -118,6 +119,94 @@ fn an_errno_default_makes_the_refused_call_fail_and_the_process_continue() {
     };
     assert!(stdout.contains("getppid: EPERM, still running"), "{stdout}");
     assert_eq!(out.status.code(), Some(3), "{stdout}");
+}
+
+/// Numbers no kernel implements: allowed ones reach the kernel (`ENOSYS`), refused ones get the
+/// filter's `EPERM`.
+const FIRST_FAKE: i64 = 2000;
+const FAKE_COUNT: i64 = 900;
+
+/// A call of number `nr` (of this ABI: biased on x32) through libc, no arguments.
+fn raw_call(nr: i64) -> Result<i64, Errno> {
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
+    let nr = nr | i64::from(syscall_rt::arch::x32::X32_SYSCALL_BIT);
+    // SAFETY: numbers that no kernel implements, without arguments: only an error comes back.
+    let ret = unsafe { libc::syscall(nr as libc::c_long) };
+    if ret == -1 {
+        Err(Errno::from_raw(
+            std::io::Error::last_os_error().raw_os_error().unwrap(),
+        ))
+    } else {
+        Ok(ret as i64)
+    }
+}
+
+/// A filter near the size limit (every other number of 900 pairs: ~1000 ranges, subtrees far
+/// beyond a conditional jump's reach, so `ja` trampolines) is accepted by the kernel and
+/// decides as built: allowed fake numbers reach the kernel, the numbers between are refused.
+fn large() {
+    let mut f = Filter::new(Action::Errno(Errno::EPERM.raw() as u16));
+    f.allow_std().unwrap();
+    let base = (FIRST_FAKE as u32, FAKE_COUNT as u32);
+    for i in 0..base.1 {
+        f.allow(nr_of(base.0 + 2 * i)).unwrap();
+    }
+    let len = f.program_len().unwrap();
+    let mut buf = vec![
+        syscall_rt::seccomp::sock_filter {
+            code: 0,
+            jt: 0,
+            jf: 0,
+            k: 0
+        };
+        len
+    ];
+    // BPF_JMP | BPF_JA.
+    let trampolines = f
+        .build(&mut buf)
+        .unwrap()
+        .iter()
+        .filter(|i| i.code == 0x05)
+        .count();
+    assert!(trampolines > 0, "long jumps in a {len}-instruction program");
+    // SAFETY: this child only calls what allow_std allows and the fake numbers, whose failure
+    // it expects.
+    installed(unsafe { f.install_unchecked() });
+    let mut allowed = 0;
+    let mut refused = 0;
+    for i in 0..FAKE_COUNT {
+        assert_eq!(raw_call(FIRST_FAKE + 2 * i), Err(Errno::ENOSYS), "{i}");
+        assert_eq!(raw_call(FIRST_FAKE + 2 * i + 1), Err(Errno::EPERM), "{i}");
+        allowed += 1;
+        refused += 1;
+    }
+    assert_eq!(raw_call(FIRST_FAKE - 1), Err(Errno::EPERM));
+    println!(
+        "large filter: {len} instructions ({trampolines} ja), {allowed} allowed and {refused} refused as built"
+    );
+    flush();
+    std::process::exit(0);
+}
+
+/// A number of this ABI (biased on x32).
+fn nr_of(n: u32) -> u32 {
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
+    let n = n | syscall_rt::arch::x32::X32_SYSCALL_BIT;
+    n
+}
+
+#[test]
+fn the_kernel_accepts_a_large_filter_with_long_jumps_and_it_decides_as_built() {
+    let out = child("large");
+    let Some(stdout) = stdout_of(&out) else {
+        return;
+    };
+    assert!(
+        stdout.contains("900 allowed and 900 refused as built"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
 }
 
 /// A second thread, started before the filter, calls `getppid` once the main thread installed
