@@ -17,7 +17,8 @@
 //!        ld  [arch]                          seccomp_data.arch
 //!        jeq A1, 0, 1 ; ja S1                one pair per other allowed arch (sorted)
 //!        ...
-//!        jeq NATIVE, 1, 0                    the target's own arch has a section, always
+//!        jeq NATIVE, 1, 0                    the filter's own arch (the target's, or the one
+//!                                            of `new_for`) has a section, always
 //!        ret KILL_PROCESS                    any other arch: never matched against our numbers
 //! S_native:
 //!        ld  [nr]
@@ -42,8 +43,10 @@
 //!
 //! An inner node whose left subtree is longer than 255 instructions (the reach of a
 //! conditional jump) jumps to its right subtree through a `ja` (32-bit offset). A call then
-//! executes about `2 + 2·log2(ranges / 3) + 6` instructions; [`max_len_for`] bounds the
-//! program's length, and every filter of [`MAX_RULES`] rules over [`MAX_ARCHES`] arches fits
+//! executes the dispatch (3 instructions, 1 more per other arch checked before its own),
+//! `ld [nr]` and the x32 guard (2, x86_64 only), one `jge` per level of the tree (about
+//! `log2(ranges / 3)`, and a `ja` where a trampoline stands) and at most 7 in its leaf: 6 for
+//! one range, at most 19 for a full filter of 1024 separate numbers (21 with the x32 guard). [`max_len_for`] bounds the program's length, and every filter of [`MAX_RULES`] rules over [`MAX_ARCHES`] arches fits
 //! in the kernel's limit of 4096 instructions (`BPF_MAXINSNS`).
 //!
 //! On x86_64 the kernel reports x32 calls with `AUDIT_ARCH_X86_64` and the number biased by
@@ -1210,6 +1213,13 @@ mod tests {
         let prog = build(&f);
         let prog = &prog[..f.program_len().unwrap()];
         assert!(prog.iter().any(|i| i.code == JA), "trampolines used");
+        let most = (0..2 * MAX_RULES as u32 + 2)
+            .map(|nr| run(prog, arch, nr).1)
+            .max();
+        assert!(
+            most <= Some(19),
+            "{most:?} instructions for one call of a full filter"
+        );
         assert!(prog.len() <= MAX_PROGRAM_LEN);
         for nr in 0..(2 * MAX_RULES as u32 + 10) {
             let want = if nr % 2 == 0 && nr < 2 * MAX_RULES as u32 {
