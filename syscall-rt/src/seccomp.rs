@@ -827,6 +827,16 @@ macro_rules! std_calls {
             n!($abi, CLOSE),
             // `std::fs::metadata`, `File::metadata`, and the size hint of `fs::read`.
             n!($abi, STATX),
+            // More of `std::fs` (traced too): `read_dir` (`getdents64`), `fs::copy`
+            // (`copy_file_range`, then its permissions: `fchmod`), `File::sync_all` /
+            // `sync_data`, `set_len`, `rename`, `try_clone` (`fcntl(F_DUPFD_CLOEXEC)`, in the
+            // per-ABI part: its name differs).
+            n!($abi, GETDENTS64),
+            n!($abi, COPY_FILE_RANGE),
+            n!($abi, FCHMOD),
+            n!($abi, FSYNC),
+            n!($abi, FDATASYNC),
+            n!($abi, RENAMEAT2),
             // `fs::create_dir`, `remove_file`, `remove_dir` on the ABIs without the old calls
             // (`unlinkat(AT_REMOVEDIR)`), `env::current_dir`, `Path::exists`-style checks.
             n!($abi, MKDIRAT),
@@ -880,64 +890,75 @@ macro_rules! std_calls {
 }
 
 /// The calls of [`Filter::allow_std`] on x86_64, by name: the common list (see the source of
-/// `std_calls!`: output and files, allocation, signals, threads, exit) plus `open`,
+/// `std_calls!`: output and files, allocation, signals, threads, exit) plus `fcntl`
+/// (`File::try_clone`), `ftruncate` (`set_len`), `sendfile` (the fallback of `fs::copy`),
+/// `rename`/`renameat` (`fs::rename`, older kernels), `readlink`, `open`,
 /// `newfstatat`/`fstat`/`stat`/`lstat`, `lseek`, `mmap`, `poll` (std checks fds 0-2 at
 /// startup), `access`, `mkdir`/`unlink`/`rmdir` (what `std::fs` calls here), `futex`
 /// (`Mutex`, `Condvar`, `JoinHandle::join`, `Once`), `getrlimit`, the clocks and sleeps when
 /// the vDSO is not used (`Instant::now`, `thread::sleep`), `arch_prctl` (TLS at startup).
 pub const STD_CALLS_X86_64: &[u32] = std_calls!(x86_64;
-    OPEN, READLINK, NEWFSTATAT, FSTAT, STAT, LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR,
-    FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP, NANOSLEEP, ARCH_PRCTL);
+    FCNTL, FTRUNCATE, SENDFILE, RENAME, RENAMEAT, OPEN, READLINK, NEWFSTATAT, FSTAT, STAT,
+    LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR, FUTEX, GETRLIMIT, CLOCK_GETTIME,
+    CLOCK_NANOSLEEP, NANOSLEEP, ARCH_PRCTL);
 
 /// The calls of [`Filter::allow_std`] on x32: as on x86_64 ([`STD_CALLS_X86_64`]), with the
 /// x32 numbers (biased; `rt_sigaction`, `rt_sigreturn`, `readv`, `writev`, … are x32's own
 /// rows in the 512 range).
 pub const STD_CALLS_X32: &[u32] = std_calls!(x32;
-    OPEN, READLINK, NEWFSTATAT, FSTAT, STAT, LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR,
-    FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP, NANOSLEEP, ARCH_PRCTL);
+    FCNTL, FTRUNCATE, SENDFILE, RENAME, RENAMEAT, OPEN, READLINK, NEWFSTATAT, FSTAT, STAT,
+    LSTAT, LSEEK, MMAP, POLL, ACCESS, MKDIR, UNLINK, RMDIR, FUTEX, GETRLIMIT, CLOCK_GETTIME,
+    CLOCK_NANOSLEEP, NANOSLEEP, ARCH_PRCTL);
 
 /// The calls of [`Filter::allow_std`] on i386: the common list plus the 32-bit spellings —
 /// `stat64`/`fstat64`/`lstat64`/`fstatat64`, `_llseek`, `mmap2`, `ugetrlimit`, the 64-bit
 /// time calls (`futex_time64`, `clock_gettime64`, `clock_nanosleep_time64`) beside the old
-/// ones, `sigreturn` (non-RT handlers), `set_thread_area` (TLS at startup), and `open`,
-/// `poll`, `access`, `mkdir`, `unlink`, `rmdir` as on x86_64.
+/// ones, `sigreturn` (non-RT handlers), `set_thread_area` (TLS at startup), `fcntl64`,
+/// `ftruncate64`, `sendfile64`, and `fcntl`, `ftruncate`, `sendfile`, `rename`, `renameat`,
+/// `readlink`, `open`, `poll`, `access`, `mkdir`, `unlink`, `rmdir` as on x86_64.
 pub const STD_CALLS_X86: &[u32] = std_calls!(x86;
-    OPEN, READLINK, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
+    FCNTL, FCNTL64, FTRUNCATE, FTRUNCATE64, SENDFILE, SENDFILE64, RENAME, RENAMEAT, OPEN,
+    READLINK, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
     RMDIR, FUTEX, FUTEX_TIME64, UGETRLIMIT, CLOCK_GETTIME, CLOCK_GETTIME64, CLOCK_NANOSLEEP,
     CLOCK_NANOSLEEP_TIME64, NANOSLEEP, SIGRETURN, SET_THREAD_AREA);
 
 /// The calls of [`Filter::allow_std`] on Arm EABI: as on i386 ([`STD_CALLS_X86`]) without
 /// `set_thread_area` (Arm sets TLS through a private call at startup, not in the table).
 pub const STD_CALLS_ARM: &[u32] = std_calls!(arm;
-    OPEN, READLINK, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
+    FCNTL, FCNTL64, FTRUNCATE, FTRUNCATE64, SENDFILE, SENDFILE64, RENAME, RENAMEAT, OPEN,
+    READLINK, STAT64, FSTAT64, LSTAT64, FSTATAT64, _LLSEEK, MMAP2, POLL, ACCESS, MKDIR, UNLINK,
     RMDIR, FUTEX, FUTEX_TIME64, UGETRLIMIT, CLOCK_GETTIME, CLOCK_GETTIME64, CLOCK_NANOSLEEP,
     CLOCK_NANOSLEEP_TIME64, NANOSLEEP, SIGRETURN);
 
 /// The calls of [`Filter::allow_std`] on aarch64 (the generic table: no `open`, `stat`,
-/// `poll`, `mkdir`, … — the common list has their `*at` forms): plus `newfstatat`, `fstat`,
-/// `lseek`, `mmap`, `ppoll`, `futex`, `getrlimit`, the clocks and sleeps.
+/// `poll`, `mkdir`, … — the common list has their `*at` forms): plus `fcntl`, `ftruncate`,
+/// `sendfile`, `renameat`, `newfstatat`, `fstat`, `lseek`, `mmap`, `ppoll`, `futex`,
+/// `getrlimit`, the clocks and sleeps.
 pub const STD_CALLS_AARCH64: &[u32] = std_calls!(aarch64;
-    NEWFSTATAT, FSTAT, LSEEK, MMAP, PPOLL, FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP,
-    NANOSLEEP);
+    FCNTL, FTRUNCATE, SENDFILE, RENAMEAT, NEWFSTATAT, FSTAT, LSEEK, MMAP, PPOLL, FUTEX,
+    GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP, NANOSLEEP);
 
-/// The calls of [`Filter::allow_std`] on riscv64: as on aarch64 ([`STD_CALLS_AARCH64`]).
+/// The calls of [`Filter::allow_std`] on riscv64: as on aarch64 ([`STD_CALLS_AARCH64`]),
+/// without `renameat` (not in its table: `renameat2`).
 pub const STD_CALLS_RISCV64: &[u32] = std_calls!(riscv64;
-    NEWFSTATAT, FSTAT, LSEEK, MMAP, PPOLL, FUTEX, GETRLIMIT, CLOCK_GETTIME, CLOCK_NANOSLEEP,
-    NANOSLEEP);
+    FCNTL, FTRUNCATE, SENDFILE, NEWFSTATAT, FSTAT, LSEEK, MMAP, PPOLL, FUTEX, GETRLIMIT,
+    CLOCK_GETTIME, CLOCK_NANOSLEEP, NANOSLEEP);
 
 /// The calls of [`Filter::allow_std`] on riscv32 (the generic table with 64-bit time only: no
-/// `fstat`, `statx` instead): plus `llseek`, `mmap2`, `ppoll_time64`, `futex_time64`,
-/// `clock_gettime64`, `clock_nanosleep_time64`.
+/// `fstat`, `statx` instead): plus `fcntl64`, `ftruncate64`, `sendfile64`, `llseek`, `mmap2`,
+/// `ppoll_time64`, `futex_time64`, `clock_gettime64`, `clock_nanosleep_time64`.
 pub const STD_CALLS_RISCV32: &[u32] = std_calls!(riscv32;
-    LLSEEK, MMAP2, PPOLL_TIME64, FUTEX_TIME64, CLOCK_GETTIME64, CLOCK_NANOSLEEP_TIME64);
+    FCNTL64, FTRUNCATE64, SENDFILE64, LLSEEK, MMAP2, PPOLL_TIME64, FUTEX_TIME64,
+    CLOCK_GETTIME64, CLOCK_NANOSLEEP_TIME64);
 
 /// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).
 ///
-/// Not in it: `execve`, `fork` (a filter stays on the new program; add them yourself),
-/// sockets, `ioctl` (`is_terminal`), `fcntl` (`try_clone`), `kill`/`tgkill` (an `abort` then
-/// ends the process with `SIGSYS` rather than `SIGABRT`), and what `RUST_BACKTRACE=1` adds to
-/// a panic (the symbolisation reads the executable: `openat`, `mmap`, `statx` are in the
-/// list, but it was not traced).
+/// A panic's message and, with `RUST_BACKTRACE=1`, its backtrace (the symbolisation reads the
+/// executable and its libraries) are covered: traced on x86_64 and i686. Not in it: `execve`,
+/// `fork`, `process::Command` (a filter stays on the new program; add them yourself), sockets,
+/// `ioctl` (`is_terminal`; `TIOCSTI` makes it a sandbox escape), `kill`/`tgkill` (an `abort`
+/// then ends the process with `SIGSYS` rather than `SIGABRT`), `fs::set_permissions` and
+/// other metadata changes besides `fs::copy`'s `fchmod`.
 #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
 pub const STD_CALLS: &[u32] = STD_CALLS_X86_64;
 /// The calls of [`Filter::allow_std`] on the target (one of the `STD_CALLS_*` lists).

@@ -256,9 +256,11 @@ fn tsync_puts_the_filter_on_the_other_threads_too() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
 }
 
-/// `allow_std` alone: an ordinary std program — a thread spawned and joined, a mutex, a file
-/// written, read back and removed in a new temporary directory, a caught panic's message
-/// printed, a `HashMap`, output — then the test returns and the harness ends the process.
+/// `allow_std` alone: an ordinary std program — threads spawned and joined, a contended mutex,
+/// large allocations, in a new temporary directory a file written, read back, appended to,
+/// synced, truncated, cloned, renamed, copied, the directory listed, canonicalised and removed
+/// with its contents, a sleep, a caught panic's message printed, a `HashMap`, output — then the
+/// test returns and the harness ends the process.
 fn std_program() {
     let dir = std::env::temp_dir().join(format!("fast-syscall-seccomp-{}", std::process::id()));
     let mut f = Filter::new(Action::KillProcess);
@@ -287,8 +289,29 @@ fn std_program() {
     std::fs::write(&file, b"written under seccomp").unwrap();
     let back = std::fs::read_to_string(&file).unwrap();
     assert_eq!(std::fs::metadata(&file).unwrap().len(), 21);
-    std::fs::remove_file(&file).unwrap();
-    std::fs::remove_dir(&dir).unwrap();
+    {
+        use std::io::{Seek, SeekFrom};
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&file)
+            .unwrap();
+        f.write_all(b"!!").unwrap();
+        f.sync_all().unwrap();
+        f.set_len(22).unwrap();
+        let mut twin = f.try_clone().unwrap();
+        assert_eq!(twin.seek(SeekFrom::End(0)).unwrap(), 22);
+    }
+    std::fs::rename(&file, dir.join("moved.txt")).unwrap();
+    std::fs::copy(dir.join("moved.txt"), dir.join("copy.txt")).unwrap();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["copy.txt", "moved.txt"]);
+    assert!(std::fs::canonicalize(&dir).unwrap().is_absolute());
+    std::thread::sleep(std::time::Duration::from_millis(1));
+    std::fs::remove_dir_all(&dir).unwrap();
 
     let caught = std::panic::catch_unwind(|| panic!("a caught panic"));
     assert!(caught.is_err());
