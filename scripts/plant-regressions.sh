@@ -101,7 +101,8 @@ names=(nop-before-syscall:callgrind nop-before-syscall:instruction-count
        rbx-not-restored:registers xmm5-clobbered:registers harness-sees-xmm3-clobbered:registers
        args-swapped:differential rbp-not-restored-by-int80-6:registers
        progress-on-a-pipe:main_job table-outside-the-package:package-check
-       seccomp-range-end-off-by-one:seccomp seccomp-arch-not-checked:seccomp)
+       seccomp-range-end-off-by-one:seccomp seccomp-arch-not-checked:seccomp
+       seccomp-x32-bias-not-checked:seccomp)
 [ $i686 = 1 ] && names+=(i686-nop-before-call:instruction-count i686-vdso-skipped:instruction-count
                          i686-vdso-skipped:vdso_no_kernel_entry i686-esi-not-restored:registers-release)
 if [ $list = 1 ]; then printf '%s\n' "${names[@]}"; exit 0; fi
@@ -171,8 +172,9 @@ check "table-outside-the-package:package-check" "cargo build -q -p syscall-table
 restore
 
 # 11. The seccomp builder: each range lets one number past its end through; the arch check
-# skipped (a foreign arch's calls matched against our numbers). The interpreter-based unit
-# tests must see both.
+# skipped (a foreign arch's calls matched against our numbers); no x32 guard in an x86_64-only
+# section (a biased number gets the default action instead of the kill). The interpreter-based
+# unit tests must see each.
 SECCOMP=syscall-rt/src/seccomp.rs
 SECCOMP_TEST="cargo test -q -p syscall-rt --lib seccomp"
 plant $SECCOMP 's/w\.push\(JGT, 0, allow_at - at - 1, last\);/w.push(JGT, 0, allow_at - at - 1, last.wrapping_add(1));/'
@@ -180,6 +182,9 @@ check "seccomp-range-end-off-by-one:seccomp" "$SECCOMP_TEST --no-run" "$SECCOMP_
 restore
 plant $SECCOMP 's/w\.push\(JEQ, 1, 0, native\.arch\);/w.push(JA, 0, 0, 1);/'
 check "seccomp-arch-not-checked:seccomp" "$SECCOMP_TEST --no-run" "$SECCOMP_TEST"
+restore
+plant $SECCOMP 's/\(true, false\) => Guard::KillBiased,/(true, false) => Guard::None,/'
+check "seccomp-x32-bias-not-checked:seccomp" "$SECCOMP_TEST --no-run" "$SECCOMP_TEST"
 restore
 
 if [ $i686 = 1 ]; then

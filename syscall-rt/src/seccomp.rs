@@ -403,7 +403,8 @@ impl Filter {
     /// Installs the filter on the calling thread (and the threads it creates afterwards):
     /// `prctl(PR_SET_NO_NEW_PRIVS, 1)`, then `seccomp(SECCOMP_SET_MODE_FILTER, 0, ..)`. The
     /// program is built on the stack (about 28 KiB). Filters stack: one installed later only
-    /// narrows what this one allows; none can be removed.
+    /// narrows what this one allows; none can be removed. `no_new_privs` stays set even when
+    /// `seccomp` then fails (it cannot be unset either).
     ///
     /// # Errors
     /// [`Error::UnsafeAction`] when the default action is not [`Action::KillProcess`],
