@@ -236,7 +236,8 @@ const _: () = assert!(INSTALL_LEN <= MAX_PROGRAM_LEN);
 
 /// An allowlist of system calls: up to [`MAX_RULES`] `(AUDIT_ARCH, number)` pairs, kept sorted
 /// and without duplicates, and the action for every other call of an allowed arch. Calls of an
-/// arch without any pair (other than the target's own) are killed. No heap: the pairs live in
+/// arch without any pair are killed, except the filter's own arch (the target's, or the one of
+/// [`Filter::new_for`]), whose other calls get the default action. No heap: the pairs live in
 /// the value (8 KiB).
 #[derive(Clone)]
 pub struct Filter {
