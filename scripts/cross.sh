@@ -109,9 +109,9 @@ emulated() {  # emulated TARGET_ENV_PREFIX TRIPLE EMULATOR SYSROOT [cargo args..
     run cargo test "$@" -p syscall-tests "${NO_VDSO_TESTS[@]}" --target "$triple" )
 }
 
-# The libc-free example (examples/no-std-hello), debug and release: a static binary with its own
-# `_start`, run natively or under qemu 10 (it needs no sysroot); it must print its line, find the
-# vDSO through the auxiliary vector on its stack, and exit 0.
+# The libc-free examples (examples/no-std-hello), debug and release: static binaries with their
+# own `_start`, run natively or under qemu 10 (they need no sysroot); no-std-hello must print its
+# line, find the vDSO through the auxiliary vector on its stack, and exit 0.
 example() {  # example TRIPLE RUNNER [cargo args...]
   local triple=$1 runner=$2 profile dir out; shift 2
   for profile in dev release; do
@@ -121,6 +121,9 @@ example() {  # example TRIPLE RUNNER [cargo args...]
     [ "$out" = "hello from a no_std, no_main, libc-free binary
 clock: vDSO" ] || { echo "no-std-hello ($triple, $profile) printed: $out" >&2; return 1; }
   done
+  # The sandbox binary of the same package: registry = manifest, the job under its filter (and,
+  # natively, SIGSYS for a raw call, strace against the manifest), the OCI profile.
+  run bash scripts/sandbox-check.sh "$triple" "$runner" "$@"
 }
 
 # Only the runtime crates run on the target: the proc macro, trybuild and the table tools are

@@ -20,7 +20,8 @@
 # The gates: scripts/callgrind-counts.sh, the ptrace instruction counter
 # (syscall-bench/src/bin/instruction-count.rs --check), tests/tests/vdso_no_kernel_entry.rs,
 # tests/tests/registers.rs, tests/tests/differential.rs, the main job's output test
-# (syscall-bench/tests/main_job.rs) and scripts/package-check.sh.
+# (syscall-bench/tests/main_job.rs), scripts/package-check.sh and the seccomp builder's unit
+# tests (syscall-rt/src/seccomp.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -100,7 +101,9 @@ names=(nop-before-syscall:callgrind nop-before-syscall:instruction-count
        rbx-not-restored:registers xmm5-clobbered:registers harness-sees-xmm3-clobbered:registers
        args-swapped:differential rbp-not-restored-by-int80-6:registers
        progress-on-a-pipe:main_job table-outside-the-package:package-check
-       registry-note-outside-a-group:registry)
+       registry-note-outside-a-group:registry
+       seccomp-range-end-off-by-one:seccomp seccomp-arch-not-checked:seccomp
+       seccomp-x32-bias-not-checked:seccomp)
 [ $i686 = 1 ] && names+=(i686-nop-before-call:instruction-count i686-vdso-skipped:instruction-count
                          i686-vdso-skipped:vdso_no_kernel_entry i686-esi-not-restored:registers-release)
 if [ $list = 1 ]; then printf '%s\n' "${names[@]}"; exit 0; fi
@@ -177,24 +180,40 @@ check "registry-note-outside-a-group:registry" \
   "cargo test -q -p syscall-tests --test registry"
 restore
 
+# 12. The seccomp builder: each range lets one number past its end through; the arch check
+# skipped (a foreign arch's calls matched against our numbers); no x32 guard in an x86_64-only
+# section (a biased number gets the default action instead of the kill). The interpreter-based
+# unit tests must see each.
+SECCOMP=syscall-rt/src/seccomp.rs
+SECCOMP_TEST="cargo test -q -p syscall-rt --lib seccomp"
+plant $SECCOMP 's/w\.push\(JGT, 0, allow_at - at - 1, last\);/w.push(JGT, 0, allow_at - at - 1, last.wrapping_add(1));/'
+check "seccomp-range-end-off-by-one:seccomp" "$SECCOMP_TEST --no-run" "$SECCOMP_TEST"
+restore
+plant $SECCOMP 's/w\.push\(JEQ, 1, 0, native\.arch\);/w.push(JA, 0, 0, 1);/'
+check "seccomp-arch-not-checked:seccomp" "$SECCOMP_TEST --no-run" "$SECCOMP_TEST"
+restore
+plant $SECCOMP 's/\(true, false\) => Guard::KillBiased,/(true, false) => Guard::None,/'
+check "seccomp-x32-bias-not-checked:seccomp" "$SECCOMP_TEST --no-run" "$SECCOMP_TEST"
+restore
+
 if [ $i686 = 1 ]; then
   # Debian's compiler and the i686 std, as scripts/cross.sh sets them up.
   I686_ENV='export PATH=/usr/bin:$PATH CARGO_TARGET_DIR='"$root"'/target/debian; unset RUSTUP_TOOLCHAIN RUSTC RUSTFLAGS'
   T=i686-unknown-linux-gnu
   BUILD_IC32="$I686_ENV; cargo build -q --release -p syscall-bench --bin instruction-count --target $T"
   RUN_IC32="target/debian/$T/release/instruction-count --check"
-  # 11. A nop before the call into __kernel_vsyscall (sysenter 0-3 arguments).
+  # 12. A nop before the call into __kernel_vsyscall (sysenter 0-3 arguments).
   plant $RT32 's/^(\s*)"call \{entry\}",$/$1"nop",\n$1"call {entry}",/mg'
   check "i686-nop-before-call:instruction-count" "$BUILD_IC32" "$RUN_IC32"
   restore
-  # 12. The vDSO skipped on i686.
+  # 13. The vDSO skipped on i686.
   plant $VDSO "$SKIP_VDSO"
   check "i686-vdso-skipped:instruction-count" "$BUILD_IC32" "$RUN_IC32"
   check "i686-vdso-skipped:vdso_no_kernel_entry" \
     "$I686_ENV; cargo test -q -p syscall-tests --test vdso_no_kernel_entry --target $T --no-run" \
     "$I686_ENV; cargo test -q -p syscall-tests --test vdso_no_kernel_entry --target $T"
   restore
-  # 13. sysenter with 4 arguments leaves esi holding the 4th argument (stack kept balanced).
+  # 14. sysenter with 4 arguments leaves esi holding the 4th argument (stack kept balanced).
   # Seen by the live-value checks in release (the wrapper harness saves esi itself there).
   plant $RT32 's/(pub unsafe fn sysenter4.*?)"pop esi",/$1"add esp, 4",/s'
   check "i686-esi-not-restored:registers-release" \

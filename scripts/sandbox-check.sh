@@ -3,8 +3,9 @@
 # libc-free program that installs `Filter::declared()` and then does its whole job.
 #
 #   bash scripts/sandbox-check.sh                      x86_64, natively (seccomp enforced)
-#   bash scripts/sandbox-check.sh TRIPLE [RUNNER]      another target (scripts/cross.sh calls it
-#                                                      with its toolchain; RUNNER: qemu-user)
+#   bash scripts/sandbox-check.sh TRIPLE [RUNNER [CARGO-ARGS...]]
+#                                     another target (scripts/cross.sh calls it with its
+#                                     toolchain; RUNNER: qemu-user, "" for native i686)
 #
 # For each profile (dev, release):
 # 1. the registry the binary reads at run time is the manifest `syscall-table manifest` reads
@@ -20,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 triple=${1:-}
 runner=${2:-}
+shift $(( $# < 2 ? $# : 2 ))
 native=1
 [ -n "$runner" ] && native=0
 target_args=()
@@ -50,7 +52,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for profile in dev release; do
-  cargo build -q --manifest-path examples/no-std-hello/Cargo.toml "${target_args[@]}" \
+  cargo build -q "$@" --manifest-path examples/no-std-hello/Cargo.toml "${target_args[@]}" \
     --profile "$profile" --bin no-std-sandbox
   bin=$out_dir/$([ "$profile" = dev ] && echo debug || echo release)/no-std-sandbox
   [ -x "$bin" ] || fail "no binary at $bin"

@@ -7,6 +7,8 @@
 
 use std::hint::black_box;
 
+pub mod bpf;
+
 /// A timespec with 64-bit fields (`__kernel_timespec`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]

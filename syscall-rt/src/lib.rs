@@ -33,6 +33,8 @@
 //! - [`vgetrandom`] — the state management behind `getrandom` through the vDSO.
 //! - [`registry`] — the system calls this binary can make through its linked stubs (each stub
 //!   records its call in an ELF note that the linker keeps exactly when the calling code is).
+//! - [`seccomp`] — seccomp-BPF allowlists without heap: a [`seccomp::Filter`] of
+//!   `(AUDIT_ARCH, number)` pairs built into a binary-search BPF program and installed.
 //! - [`raw`] — the entry primitives, one `asm!` block each, with each architecture's register
 //!   and clobber rules.
 //!
@@ -83,6 +85,7 @@ pub mod auxv;
 #[cfg(feature = "libc-free")]
 pub mod libc_free;
 pub mod registry;
+pub mod seccomp;
 pub mod uapi;
 pub mod vdso;
 pub mod vgetrandom;

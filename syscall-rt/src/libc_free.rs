@@ -1,6 +1,8 @@
 //! What the compiler expects a C library to provide, for programs without one (feature
 //! `libc-free`): `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, which code generation calls for
-//! copies, fills and comparisons of memory (in `core` and in this crate alike), and
+//! copies, fills and comparisons of memory (in `core` and in this crate alike), `strlen`, which
+//! the optimizer substitutes for a loop that scans for a NUL byte (`CStr::from_ptr`, or a
+//! hand-written scan of `argv`: seen in `examples/no-std-hello`'s sandbox binary), and
 //! `rust_eh_personality` (and Arm's `__aeabi_unwind_cpp_pr0`–`pr2`), which the precompiled `core`
 //! refers to even when the program aborts on panic. With this feature a `#![no_std]` `#![no_main]` static binary needs nothing of its own
 //! but `_start` and the panic handler (`examples/no-std-hello`).
@@ -58,6 +60,20 @@ pub unsafe extern "C" fn memset(dest: *mut u8, c: i32, n: usize) -> *mut u8 {
         unsafe { dest.add(i).write_volatile(c as u8) };
     }
     dest
+}
+
+/// `strlen(3)`.
+///
+/// # Safety
+/// `s` points to a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn strlen(s: *const u8) -> usize {
+    let mut n = 0;
+    // SAFETY: the caller's contract: every byte up to the NUL is readable.
+    while unsafe { s.add(n).read_volatile() } != 0 {
+        n += 1;
+    }
+    n
 }
 
 /// `memcmp(3)`.
@@ -128,6 +144,8 @@ mod tests {
             assert_eq!(memcmp(b"abc".as_ptr(), b"abd".as_ptr(), 3), -1);
             assert_eq!(memcmp(b"abc".as_ptr(), b"abc".as_ptr(), 3), 0);
             assert_ne!(bcmp(b"b".as_ptr(), b"a".as_ptr(), 1), 0);
+            assert_eq!(strlen(b"argv\0".as_ptr()), 4);
+            assert_eq!(strlen(b"\0".as_ptr()), 0);
         }
     }
 }

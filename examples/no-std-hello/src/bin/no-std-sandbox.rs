@@ -50,12 +50,18 @@ impl Write for Stdout {
 /// `sp` is the stack pointer the kernel started `_start` with.
 unsafe fn first_argument(sp: *const usize) -> &'static [u8] {
     // SAFETY: the kernel's initial stack: argc at `sp`, argv[0..argc] after it, each a
-    // NUL-terminated string that lives as long as the process.
+    // NUL-terminated string that lives as long as the process. (Measured by hand: `CStr`
+    // would call the C library's `strlen`.)
     unsafe {
         if *sp < 2 {
             return b"";
         }
-        core::ffi::CStr::from_ptr(*sp.add(2) as *const core::ffi::c_char).to_bytes()
+        let arg = *sp.add(2) as *const u8;
+        let mut len = 0;
+        while *arg.add(len) != 0 {
+            len += 1;
+        }
+        core::slice::from_raw_parts(arg, len)
     }
 }
 
