@@ -103,7 +103,7 @@ names=(nop-before-syscall:callgrind nop-before-syscall:instruction-count
        progress-on-a-pipe:main_job table-outside-the-package:package-check
        registry-note-outside-a-group:registry
        seccomp-range-end-off-by-one:seccomp seccomp-arch-not-checked:seccomp
-       seccomp-x32-bias-not-checked:seccomp)
+       seccomp-x32-bias-not-checked:seccomp declared-allows-the-rest:seccomp)
 [ $i686 = 1 ] && names+=(i686-nop-before-call:instruction-count i686-vdso-skipped:instruction-count
                          i686-vdso-skipped:vdso_no_kernel_entry i686-esi-not-restored:registers-release)
 if [ $list = 1 ]; then printf '%s\n' "${names[@]}"; exit 0; fi
@@ -194,6 +194,12 @@ check "seccomp-arch-not-checked:seccomp" "$SECCOMP_TEST --no-run" "$SECCOMP_TEST
 restore
 plant $SECCOMP 's/\(true, false\) => Guard::KillBiased,/(true, false) => Guard::None,/'
 check "seccomp-x32-bias-not-checked:seccomp" "$SECCOMP_TEST --no-run" "$SECCOMP_TEST"
+restore
+# 13. Filter::declared() lets every other call through: the kernel test of a call outside the
+# declarations must see it survive.
+plant $SECCOMP 's/let mut filter = Filter::new\(Action::KillProcess\);\n(\s*)for call in crate::registry::linked/let mut filter = Filter::new(Action::Allow);\n$1for call in crate::registry::linked/'
+check "declared-allows-the-rest:seccomp" "cargo test -q -p syscall-tests --test seccomp --no-run" \
+  "cargo test -q -p syscall-tests --test seccomp a_call_outside_the_declarations"
 restore
 
 if [ $i686 = 1 ]; then

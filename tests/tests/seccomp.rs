@@ -54,6 +54,8 @@ fn child_scenarios() {
         "tsync" => tsync(true),
         "no-tsync" => tsync(false),
         "std" => std_program(),
+        "declared-std" => declared_std(),
+        "declared-raw" => declared_raw(),
         "large" => large(),
         other => panic!("unknown scenario {other}"),
     }
@@ -262,10 +264,84 @@ fn tsync_puts_the_filter_on_the_other_threads_too() {
 /// with its contents, a sleep, a caught panic's message printed, a `HashMap`, output — then the
 /// test returns and the harness ends the process.
 fn std_program() {
-    let dir = std::env::temp_dir().join(format!("fast-syscall-seccomp-{}", std::process::id()));
     let mut f = Filter::new(Action::KillProcess);
     f.allow_std().unwrap();
     installed(f.install());
+    std_job();
+}
+
+/// `getppid` is declared in this binary (the `kill` scenario's stub) and not one of std's calls.
+fn getppid_is_declared_and_not_std() -> bool {
+    let declared = syscall_rt::registry::linked().any(|c| c.name == "getppid");
+    let mut std_only = Filter::new(Action::KillProcess);
+    std_only.allow_std().unwrap();
+    declared && !std_only.rules().iter().any(|r| r.1 == nr::GETPPID)
+}
+
+/// This binary's declared calls plus std's: the std job works, and so does a call that only
+/// the declarations allow.
+fn declared_std() {
+    assert!(getppid_is_declared_and_not_std());
+    let mut f = Filter::declared().unwrap();
+    f.allow_std().unwrap();
+    installed(f.install());
+    println!("getppid under declared(): {}", sys::getppid().unwrap());
+    std_job();
+}
+
+/// `sysinfo` is neither declared here nor one of std's: made through libc (outside the stubs)
+/// under `declared()` plus `allow_std()`, it kills the process.
+fn declared_raw() {
+    let mut f = Filter::declared().unwrap();
+    f.allow_std().unwrap();
+    assert!(!f.rules().iter().any(|r| r.1 == nr::SYSINFO), "{f:?}");
+    installed(f.install());
+    println!("installed");
+    flush();
+    let _ = raw_call(i64::from(nr::SYSINFO) & 0x3fff_ffff); // killed here
+    println!("sysinfo survived");
+    flush();
+    std::process::exit(0);
+}
+
+#[test]
+fn a_std_program_under_declared_and_allow_std_keeps_working() {
+    let out = child("declared-std");
+    let Some(stdout) = stdout_of(&out) else {
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("getppid under declared(): "),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("std under allow_std: written under seccomp"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{:?}\n{stdout}\n{stderr}",
+        out.status
+    );
+}
+
+#[test]
+fn a_call_outside_the_declarations_and_std_is_killed_under_declared() {
+    let out = child("declared-raw");
+    let Some(stdout) = stdout_of(&out) else {
+        return;
+    };
+    assert!(stdout.contains("installed"), "{stdout}");
+    assert!(!stdout.contains("survived"), "{stdout}");
+    assert_eq!(out.status.signal(), Some(SIGSYS), "{:?}", out.status);
+}
+
+/// What an ordinary std program does: threads, a mutex, large allocations, files and
+/// directories, a caught panic, stdout and stderr.
+fn std_job() {
+    let dir = std::env::temp_dir().join(format!("fast-syscall-seccomp-{}", std::process::id()));
 
     let counter = std::sync::Arc::new(std::sync::Mutex::new(0u64));
     let threads: Vec<_> = (0..4)
