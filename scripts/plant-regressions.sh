@@ -174,7 +174,7 @@ restore
 
 # 11. The stubs' records in note sections outside a section group: linkers keep every such note,
 # so dead code's records stay in the binary.
-plant syscall-macros/src/expand.rs 's/\\"aG\\",%note,\.Lfast_syscall\.\{key\}\\n/\\"a\\",%note\\n/'
+plant syscall-macros/src/expand.rs 's/fast_syscall,\\"aG\\",%note,\.Lfast_syscall\.\{key\}\\n/fast_syscall.{key},\\"a\\",%note\\n/'
 check "registry-note-outside-a-group:registry" \
   "cargo test -q -p syscall-tests --test registry --no-run" \
   "cargo test -q -p syscall-tests --test registry"

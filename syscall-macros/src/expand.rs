@@ -489,7 +489,7 @@ fn record(plan: &Plan<'_>) -> TokenStream {
     );
     let descsz = 12 + abi_len + name_len;
     let template = format!(
-        ".pushsection .note.fast_syscall.{key},\"aG\",%note,.Lfast_syscall.{key}\n\
+        ".pushsection .note.fast_syscall,\"aG\",%note,.Lfast_syscall.{key}\n\
          .ifndef .Lfast_syscall.{key}\n\
          .balign 4\n\
          .Lfast_syscall.{key}:\n\
