@@ -502,7 +502,12 @@ fn decls_source(root: &Path) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     let body: String = text
         .lines()
-        .filter(|l| !l.starts_with("//!") && !l.starts_with("#![") && !l.starts_with("use crate::"))
+        .filter(|l| {
+            !l.starts_with("//!")
+                && !l.starts_with("#![")
+                && !l.starts_with("use crate::")
+                && !l.starts_with("use core::ffi::")
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     Ok(format!(
