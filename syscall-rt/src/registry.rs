@@ -91,31 +91,8 @@ const NOTE_TYPE: u32 = 1;
 const PT_LOAD: u32 = 1;
 const PT_NOTE: u32 = 4;
 
-#[cfg(target_pointer_width = "64")]
-mod elf {
-    /// `Elf64_Ehdr`'s fields read here: `e_phoff` at 32, `e_phentsize` at 54, `e_phnum` at 56.
-    pub const PHOFF: usize = 32;
-    pub const PHENTSIZE: usize = 54;
-    pub const PHNUM: usize = 56;
-    /// `Elf64_Phdr`: `p_type` at 0, `p_offset` at 8, `p_vaddr` at 16, `p_filesz` at 32.
-    pub const P_OFFSET: usize = 8;
-    pub const P_VADDR: usize = 16;
-    pub const P_FILESZ: usize = 32;
-    pub const PHDR_SIZE: usize = 56;
-}
-
-#[cfg(target_pointer_width = "32")]
-mod elf {
-    /// `Elf32_Ehdr`'s fields read here: `e_phoff` at 28, `e_phentsize` at 42, `e_phnum` at 44.
-    pub const PHOFF: usize = 28;
-    pub const PHENTSIZE: usize = 42;
-    pub const PHNUM: usize = 44;
-    /// `Elf32_Phdr`: `p_type` at 0, `p_offset` at 4, `p_vaddr` at 8, `p_filesz` at 16.
-    pub const P_OFFSET: usize = 4;
-    pub const P_VADDR: usize = 8;
-    pub const P_FILESZ: usize = 16;
-    pub const PHDR_SIZE: usize = 32;
-}
+/// The ELF class's field offsets, shared with the vDSO parser.
+use crate::vdso::elf::layout as elf;
 
 unsafe extern "C" {
     /// The first byte of this module's ELF header, defined by the linker when the header is in
@@ -144,12 +121,12 @@ fn program_headers() -> Option<(usize, usize, usize)> {
     // defined the symbol); the offsets are within it.
     let (phoff, phentsize, phnum) = unsafe {
         (
-            read::<usize>(ehdr + elf::PHOFF),
-            usize::from(read::<u16>(ehdr + elf::PHENTSIZE)),
-            usize::from(read::<u16>(ehdr + elf::PHNUM)),
+            read::<usize>(ehdr + elf::E_PHOFF),
+            usize::from(read::<u16>(ehdr + elf::E_PHENTSIZE)),
+            usize::from(read::<u16>(ehdr + elf::E_PHNUM)),
         )
     };
-    if phentsize < elf::PHDR_SIZE || phnum == 0 || phnum == 0xffff {
+    if phentsize < elf::PHDR || phnum == 0 || phnum == 0xffff {
         return None;
     }
     // The header table lies in the first loaded segment, right after the ELF header (GNU ld,

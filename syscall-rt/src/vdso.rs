@@ -187,7 +187,7 @@ fn mapped(base: usize, pages: usize) -> bool {
 /// A bounds-checked reader of vDSO-like ELF images. No `unsafe` code: every read is a checked
 /// slice access, every offset computed with checked arithmetic, every loop bounded by the image.
 #[forbid(unsafe_code)]
-mod elf {
+pub(crate) mod elf {
     const W: usize = core::mem::size_of::<usize>();
 
     /// The ELF class of the target (`target_pointer_width`, so also x32's `ELFCLASS32`).
@@ -244,9 +244,10 @@ mod elf {
     const VER_DEF_CURRENT: u16 = 1;
     const VER_FLG_BASE: u16 = 1;
 
-    /// Sizes and field offsets of the target's class.
+    /// Sizes and field offsets of the target's class (also the registry's, which reads the
+    /// binary's own program headers).
     #[cfg(target_pointer_width = "64")]
-    mod layout {
+    pub(crate) mod layout {
         pub const EHDR: usize = 64;
         pub const E_PHOFF: usize = 32;
         pub const E_PHENTSIZE: usize = 54;
@@ -263,7 +264,7 @@ mod elf {
         pub const ST_VALUE: usize = 8;
     }
     #[cfg(target_pointer_width = "32")]
-    mod layout {
+    pub(crate) mod layout {
         pub const EHDR: usize = 52;
         pub const E_PHOFF: usize = 28;
         pub const E_PHENTSIZE: usize = 42;
