@@ -122,6 +122,13 @@ if "$work/bin/bin/syscall-table" check "$work/broken.toml" 2>"$work/broken.err";
   fail "syscall-table check accepted a broken table"
 fi
 grep -q "broken.toml:[0-9]*:[0-9]*: error" "$work/broken.err" || fail "no file:line:col in: $(cat "$work/broken.err")"
-stamp "cargo install syscall-table: check passes the tables, fails a broken one at file:line:col"
+# The installed command's manifest of the sandbox binary built from the packages: the records
+# the packaged macro emitted, as the binary itself reads them.
+sandbox="$work/no-std-hello/target/release/no-std-sandbox"
+"$work/bin/bin/syscall-table" manifest "$sandbox" | sort >"$work/manifest.txt"
+"$sandbox" list | sort >"$work/registry.txt"
+[ -s "$work/manifest.txt" ] && cmp -s "$work/manifest.txt" "$work/registry.txt" \
+  || fail "manifest of the packaged sandbox binary differs from its registry"
+stamp "cargo install syscall-table: check passes the tables, fails a broken one at file:line:col; manifest = registry"
 stamp "ok"
 cd "$root"
