@@ -15,7 +15,10 @@ fn getppid() -> i32;
 #[fast_syscall]
 fn sched_yield() -> Result<(), Errno>;
 
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[cfg(any(
+    all(target_arch = "x86_64", target_pointer_width = "64"),
+    target_arch = "x86"
+))]
 #[fast_syscall(via = "int80", name = "getuid")]
 fn getuid_int80() -> u32;
 
@@ -143,7 +146,10 @@ fn a_vdso_call_records_its_kernel_fallback() {
     assert!(call.via_vdso, "{call:?}");
 }
 
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[cfg(any(
+    all(target_arch = "x86_64", target_pointer_width = "64"),
+    target_arch = "x86"
+))]
 #[test]
 fn int80_records_the_i386_abi_even_from_x86_64() {
     let _ = getuid_int80();
