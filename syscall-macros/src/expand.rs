@@ -429,15 +429,16 @@ fn body(decl: &Decl, plan: &Plan<'_>, krate: &TokenStream) -> TokenStream {
 }
 
 /// The record of this call in the binary (the registry behind `syscall_rt::registry` and
-/// `syscall-table manifest`): an ELF note in a section of its own, kept by the linker exactly
-/// when the code making the call is, through a `R_*_NONE` relocation from the call site to the
-/// note (`--gc-sections` keeps a section that live code relocates against and drops the rest).
-/// The section is alone in a (non-COMDAT) section group: GNU ld and lld keep every note section
-/// that is in no group, whatever refers to it, and collect grouped ones like code (measured: a
-/// plain note section survived in a binary whose only reference to it was dead). The note is
+/// `syscall-table manifest`): an ELF note in an input section of its own, kept by the linker
+/// exactly when the code making the call is, through a `R_*_NONE` relocation from the call site
+/// to the note (`--gc-sections` keeps a section that live code relocates against and drops the
+/// rest). The section is alone in a (non-COMDAT) section group: GNU ld and lld keep every note
+/// section that is in no group, whatever refers to it, and collect grouped ones like code
+/// (measured: a plain note section survived in a binary whose only reference to it was dead).
+/// All are named `.note.fast_syscall`, so the kept ones make one output section. The note is
 /// data in another section: the stub gains no instruction. Identical records of one object file
-/// share one section (its name and label are the record's content), so a stub inlined into many
-/// callers records once per object file.
+/// share one section (the group's label is the record's content, defined once: `.ifndef`), so a
+/// stub inlined into many callers records once per object file.
 ///
 /// The note: owner `fast-syscall`, type 1, desc = `u32 AUDIT_ARCH`, `u32` number, `u8`
 /// mechanism (1 `syscall`, 2 `int80`, 3 `sysenter`, 4 `svc`, 5 `ecall`), `u8` flags (bit 0:
@@ -684,6 +685,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_record_names_the_abi_number_and_kernel_entry_the_kernel_sees() {
+        // int80 from x86_64: the i386 ABI, AUDIT_ARCH_I386 (0x40000003) and getpid's i386
+        // number 20, mechanism 2.
+        let int80 = branch(
+            &expand(r#"via = "int80", abi = "x86_64""#, "fn getpid() -> i32;"),
+            "x86_64",
+        );
+        assert!(int80.contains(".long 1073741827, 20"), "{int80}");
+        assert!(int80.contains(".byte 2, 0, 3, 6,"), "{int80}");
+        assert!(int80.contains(".reloc ., BFD_RELOC_NONE, .Lfast_syscall.x86.getpid.20.2.0"));
+        // A vDSO call: its kernel fallback (`syscall`, 1) with the vDSO flag.
+        let vdso = branch(
+            &expand(
+                r#"abi = "x86_64""#,
+                "unsafe fn clock_gettime(c: i32, tp: *mut u8) -> Result<(), E>;",
+            ),
+            "x86_64",
+        );
+        assert!(vdso.contains(".long 3221225534, 228"), "{vdso}");
+        assert!(vdso.contains(".byte 1, 1, 6, 13,"), "{vdso}");
+        // Grouped (so that it is collected with dead code), in the one shared section name.
+        assert!(
+            vdso.contains(r#".pushsection .note.fast_syscall,\"aG\",%note,"#),
+            "{vdso}"
+        );
     }
 
     #[test]
