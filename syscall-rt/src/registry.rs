@@ -1,10 +1,12 @@
 //! The system calls this binary can make through its `#[fast_syscall]` stubs, read at run time.
 //!
 //! Every expanded stub records its call — ABI, `AUDIT_ARCH`, number, name, kernel entry — as an
-//! ELF note in a section of its own, and the call site holds a `R_*_NONE` relocation to that
-//! note. A relocation is what keeps a section alive under the linker's `--gc-sections` (which
-//! Rust always passes): a note is in the final binary exactly when some code that makes the call
-//! is, and unused `sys::*` functions, dead code and stubs never instantiated leave no record.
+//! ELF note in an input section of its own (`.note.fast_syscall`, alone in a section group),
+//! and the call site holds a `R_*_NONE` relocation to that note. A relocation is what keeps a
+//! section alive under the linker's `--gc-sections` (which Rust always passes): a note is in the
+//! final binary exactly when some code that makes the call is, and unused `sys::*` functions,
+//! dead code and stubs never instantiated leave no record. (The group matters: GNU ld and lld
+//! keep every note section outside a group, referenced or not.)
 //! The notes cost no instruction (they are data in another section) and go to the `PT_NOTE`
 //! segments, which this module finds through the binary's own ELF header (`__ehdr_start`,
 //! defined by GNU ld, gold, lld and mold): no system call, no `/proc`, no heap, usable before
@@ -23,8 +25,9 @@
 //! What it cannot see: system calls made outside `#[fast_syscall]` stubs — raw `asm!`, the C
 //! library's own calls (std's threads, allocator, stdio), other crates such as `libc` or
 //! `rustix` — and records of another module (a shared library sees its own records, the
-//! executable its own). The `syscall-table manifest BINARY` command reads the same notes from a
-//! file.
+//! executable its own). A binary linked without `--gc-sections` (or with `-C link-dead-code`)
+//! keeps dead code and its records: the list is then wider, never narrower. The
+//! `syscall-table manifest BINARY` command reads the same notes from a file.
 
 /// The kernel entry a recorded call uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
