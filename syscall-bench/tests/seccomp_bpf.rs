@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use syscall_bench::bpf::{Data, Insn, run};
 use syscall_rt::arch::x86_64;
-use syscall_rt::seccomp::{Action, Filter, MAX_PROGRAM_LEN, sock_filter};
+use syscall_rt::seccomp::{Action, EMPTY, Filter, MAX_PROGRAM_LEN};
 
 fn insn(code: u16, jt: u8, jf: u8, k: u32) -> Insn {
     Insn { code, jt, jf, k }
@@ -65,13 +65,7 @@ impl XorShift {
 fn ours(list: &[u32]) -> Vec<Insn> {
     let mut f = Filter::new_for(Action::KillProcess, x86_64::AUDIT_ARCH, false);
     f.allow_all(list.iter().copied()).unwrap();
-    let empty = sock_filter {
-        code: 0,
-        jt: 0,
-        jf: 0,
-        k: 0,
-    };
-    let mut buf = vec![empty; MAX_PROGRAM_LEN];
+    let mut buf = vec![EMPTY; MAX_PROGRAM_LEN];
     let prog = f.build(&mut buf).unwrap();
     prog.iter().map(|i| insn(i.code, i.jt, i.jf, i.k)).collect()
 }

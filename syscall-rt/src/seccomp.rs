@@ -538,7 +538,8 @@ mod kernel {
 
 // ------------------------------------------------------------------ code generation
 
-const EMPTY: sock_filter = sock_filter {
+/// An all-zero instruction: the initial value of a buffer for [`Filter::build`].
+pub const EMPTY: sock_filter = sock_filter {
     code: 0,
     jt: 0,
     jf: 0,

@@ -154,15 +154,7 @@ fn large() {
         f.allow(nr_of(base.0 + 2 * i)).unwrap();
     }
     let len = f.program_len().unwrap();
-    let mut buf = vec![
-        syscall_rt::seccomp::sock_filter {
-            code: 0,
-            jt: 0,
-            jf: 0,
-            k: 0
-        };
-        len
-    ];
+    let mut buf = vec![syscall_rt::seccomp::EMPTY; len];
     // BPF_JMP | BPF_JA.
     let trampolines = f
         .build(&mut buf)

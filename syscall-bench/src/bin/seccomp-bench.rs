@@ -44,15 +44,7 @@ fn spread(n: usize) -> Vec<u32> {
 fn ours(list: &[u32], default: Action) -> Vec<Insn> {
     let mut f = Filter::new_for(default, x86_64::AUDIT_ARCH, false);
     f.allow_all(list.iter().copied()).expect("within MAX_RULES");
-    let mut buf = vec![
-        syscall_rt::seccomp::sock_filter {
-            code: 0,
-            jt: 0,
-            jf: 0,
-            k: 0
-        };
-        max_len_for(list.len(), 1)
-    ];
+    let mut buf = vec![syscall_rt::seccomp::EMPTY; max_len_for(list.len(), 1)];
     let prog = f.build(&mut buf).expect("sized by max_len_for");
     prog.iter()
         .map(|i| Insn {
